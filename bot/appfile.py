@@ -1,0 +1,58 @@
+"""Reading and writing application files (``dxlab.application/1``) for the command line.
+
+Owns the translation of every way a file can be wrong (missing, unreadable, not JSON, not an
+application) into one clear Japanese ``UserError``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.errors import UserError
+from criteria.application import Application
+from renderers.messages import message
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors()[:10]:
+        where = ".".join(str(part) for part in error["loc"]) or "(全体)"
+        lines.append(f"- {where}: {error['msg']}")
+    return "\n".join(lines)
+
+
+def load_application(path: Path) -> Application:
+    """Read and validate an application file, or raise ``UserError`` saying what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise UserError(message("cli.file_not_found", path=str(path))) from exc
+    except OSError as exc:
+        raise UserError(message("cli.file_unreadable", path=str(path), reason=exc.strerror or str(exc))) from exc
+    try:
+        text = raw.decode("utf-8-sig")
+        data = json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise UserError(message("cli.file_unreadable", path=str(path), reason=message("cli.not_utf8"))) from exc
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            message("cli.not_json", path=str(path), line=exc.lineno, column=exc.colno, reason=exc.msg)
+        ) from exc
+    if not isinstance(data, dict):
+        raise UserError(message("cli.not_application", path=str(path), problems=message("cli.not_object")))
+    try:
+        return Application.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(message("cli.not_application", path=str(path), problems=_describe(exc))) from exc
+
+
+def write_application(app: Application, path: Path) -> None:
+    """Write ``app`` as a UTF-8 JSON application file, or raise ``UserError``."""
+    text = json.dumps(app.to_file(), ensure_ascii=False, indent=2) + "\n"
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(message("cli.cannot_write", path=str(path), reason=exc.strerror or str(exc))) from exc
