@@ -1,0 +1,59 @@
+"""``dxlab chat``: the guided application dialog in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.console import ConsoleAdapter
+from bot.wiring import add_db_option, build_service
+from renderers.messages import message
+
+DEFAULT_LAB = "default"
+
+
+def _default_user() -> str:
+    try:
+        return os.environ.get("DXLAB_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "user"
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "chat", help=message("cli.help_chat"), description=message("cli.help_chat")
+    )
+    add_db_option(parser)
+    parser.add_argument("--lab", default=None, help=message("cli.help_lab"))
+    parser.add_argument("--user", default=None, help=message("cli.help_user"))
+    parser.add_argument("--out-dir", default=".", help=message("cli.help_out_dir"))
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    service = build_service(args.db)
+    lab = args.lab
+    if lab is None:
+        labs = service.store.labs()
+        lab = labs[0].name if len(labs) == 1 else DEFAULT_LAB
+    session = service.session(lab=lab, person=args.user or _default_user(), channel="console")
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
+    adapter = ConsoleAdapter(
+        service=service,
+        session=session,
+        out=sys.stdout,
+        interactive=interactive,
+        export_dir=Path(args.out_dir),
+    )
+    try:
+        return adapter.run(sys.stdin)
+    finally:
+        service.store.close()

@@ -1,0 +1,109 @@
+"""The terminal channel: a person types, the engine answers, through the dialog service.
+
+Owns reading lines (a TTY prompt with rich, or one message per line from a pipe), printing the
+rendered replies, and carrying out what the engine asks of the adapter (writing an export,
+ending the session). Nothing here decides the dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+
+from bot.errors import UserError
+from bot.exporter import export_to_dir
+from bot.service import DialogService, Session
+from dialogs.events import Event, Start, Text
+from dialogs.replies import ExportRequest, Goodbye, Reply
+from renderers.messages import message
+from renderers.text import render_reply, terminal_safe
+from storage import StorageError
+
+log = logging.getLogger(__name__)
+
+
+class ConsoleAdapter:
+    """Runs one person's dialog on a text stream."""
+
+    def __init__(
+        self,
+        *,
+        service: DialogService,
+        session: Session,
+        out: TextIO,
+        interactive: bool,
+        export_dir: Path,
+    ) -> None:
+        self.service = service
+        self.session = session
+        self.out = out
+        self.interactive = interactive
+        self.export_dir = export_dir
+        self.console = Console(file=out, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
+    def write(self, text: str) -> None:
+        if self.interactive:
+            self.console.print(text)
+        else:
+            self.out.write(text + "\n")
+            self.out.flush()
+
+    def send(self, event: Event) -> bool:
+        """Handle one event and print the replies; ``False`` when the session should end."""
+        try:
+            replies = self.service.handle(self.session, event)
+        except StorageError as exc:
+            from bot.wiring import storage_message
+
+            raise UserError(storage_message(exc)) from exc
+        return self.show(replies or [])
+
+    def show(self, replies: list[Reply]) -> bool:
+        keep_going = True
+        for reply in replies:
+            if isinstance(reply, ExportRequest):
+                self.export(reply)
+                continue
+            if isinstance(reply, Goodbye):
+                keep_going = False
+            text = render_reply(reply)
+            if text:
+                self.write(text)
+        return keep_going
+
+    def export(self, request: ExportRequest) -> None:
+        app = self.service.application(self.session.lab)
+        try:
+            path = export_to_dir(app, self.session.lab.name, request.format, self.export_dir)
+        except UserError as exc:
+            self.write(message("dialog.export_failed", reason=exc.message))
+            return
+        self.write(message("dialog.exported", path=str(path.resolve()), escape=terminal_safe))
+
+    def lines(self, source: TextIO) -> Iterator[str]:
+        if not self.interactive:
+            for line in source:
+                yield line.rstrip("\r\n")
+            return
+        prompt = message("cli.prompt")
+        while True:
+            try:
+                yield self.console.input(prompt)
+            except EOFError:
+                return
+
+    def run(self, source: TextIO | Iterable[str]) -> int:
+        """Start (or resume) the dialog and process every line until 中断 or end of input."""
+        if not self.send(Start()):
+            return 0
+        lines = self.lines(source) if hasattr(source, "readline") else iter(source)  # type: ignore[arg-type]
+        for line in lines:
+            if not self.send(Text(line)):
+                return 0
+        if self.interactive:
+            self.write(message("dialog.goodbye"))
+        return 0

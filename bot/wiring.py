@@ -1,0 +1,54 @@
+"""The composition root: builds the store, the engine and the service from the settings.
+
+Owns the one place where concrete classes are chosen, and the translation of storage failures
+into clear Japanese ``UserError``s for the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.errors import UserError
+from bot.service import DialogService
+from bot.settings import db_path
+from criteria.checking import run_checks
+from dialogs.engine import Engine
+from renderers.messages import message
+from storage import StorageError, open_store
+from storage.sqlite import SQLiteStore
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", help=message("cli.help_db"))
+
+
+def open_db(explicit: str | None) -> SQLiteStore:
+    """Open the database, or raise ``UserError`` saying why it cannot be used."""
+    path: Path = db_path(explicit)
+    try:
+        return open_store(path)
+    except StorageError as exc:
+        raise UserError(storage_message(exc)) from exc
+
+
+def storage_message(exc: StorageError) -> str:
+    key = {"corrupt": "cli.db_corrupt", "locked": "cli.db_locked"}.get(exc.kind, "cli.db_unwritable")
+    return message(key, path=exc.path, detail=exc.detail)
+
+
+def build_engine() -> Engine:
+    """The engine with the shipped flow, the checks and the transition gap."""
+    try:
+        from criteria import transition
+    except ImportError:
+        return Engine(checker=run_checks)
+    return Engine(
+        checker=run_checks,
+        transition_gap=transition.gap_items,
+        transition_viewpoints=transition.marked_viewpoints,
+    )
+
+
+def build_service(explicit_db: str | None) -> DialogService:
+    return DialogService(store=open_db(explicit_db), engine=build_engine())

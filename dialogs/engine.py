@@ -1,0 +1,507 @@
+"""The conversation engine: ``handle(state, event) -> (new_state, replies)``, pure and synchronous.
+
+Owns the rules of the dialog: which question comes next, how answers, commands and records are
+taken, which answers are flagged 要再確認 when one they depend on changes, and which findings an
+answer changed. It performs no I/O; storage and platforms are the adapters' business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from criteria.application import Application
+from criteria.checking import run_checks
+from criteria.report import CheckReport, Finding
+from dialogs import inputs, progress
+from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
+from dialogs.flow import Flow, RecordField, Step, default_flow
+from dialogs.records import RecordTurn
+from dialogs.replies import (
+    Completed,
+    EditMenu,
+    EditMenuItem,
+    ExportRequest,
+    FindingsUpdate,
+    Goodbye,
+    HelpText,
+    Notice,
+    Problem,
+    Question,
+    RecordMenu,
+    Reply,
+    Review,
+    ReviewItem,
+    ReviewSection,
+    Scorecard,
+    TransitionGap,
+    ViewpointScore,
+)
+from dialogs.state import Cursor, DialogState, Draft
+from dialogs.words import CommandName, fold, words
+
+Checker = Callable[[Application], CheckReport]
+GapProvider = Callable[[], tuple[tuple[str, str], ...]]
+TransitionMarks = Callable[[], frozenset[str]]
+DONE = "__done__"
+
+
+def _no_gap() -> tuple[tuple[str, str], ...]:
+    return ()
+
+
+def _no_marks() -> frozenset[str]:
+    return frozenset()
+
+
+class Engine:
+    """Runs one flow. Construct once; ``handle`` is pure and thread-safe."""
+
+    def __init__(
+        self,
+        *,
+        flow: Flow | None = None,
+        checker: Checker = run_checks,
+        transition_gap: GapProvider = _no_gap,
+        transition_viewpoints: TransitionMarks = _no_marks,
+    ) -> None:
+        self.flow = flow or default_flow()
+        self.checker = checker
+        self.transition_gap = transition_gap
+        self.transition_viewpoints = transition_viewpoints
+
+    def handle(self, state: DialogState, event: Event) -> tuple[DialogState, list[Reply]]:
+        """Apply ``event`` to ``state``; return the new state and the replies to show."""
+        turn = _Turn(self, state)
+        if isinstance(event, Start):
+            turn.start()
+        elif isinstance(event, Text):
+            command = words().command(event.text)
+            if command is not None:
+                turn.command(*command)
+            else:
+                turn.text(event.text)
+        elif isinstance(event, Command):
+            turn.command(event.name, event.argument)
+        elif isinstance(event, Pick):
+            turn.pick(event.step_id, event.value)
+        elif isinstance(event, SubmitRecord):
+            turn.submit_record(event.step_id, dict(event.values), event.index)
+        return turn.state, turn.replies
+
+    def report(self, draft: Draft) -> CheckReport:
+        """The check report of a draft."""
+        return self.checker(draft.application())
+
+
+class _Turn:
+    """One call of ``handle``: the state as it evolves and the replies gathered."""
+
+    def __init__(self, engine: Engine, state: DialogState) -> None:
+        self.engine = engine
+        self.flow = engine.flow
+        self.state = state
+        self.replies: list[Reply] = []
+
+    # --- state helpers ---------------------------------------------------------------------
+
+    @property
+    def draft(self) -> Draft:
+        return self.state.draft
+
+    @property
+    def cursor(self) -> Cursor:
+        return self.state.cursor
+
+    def set_cursor(self, **changes: Any) -> None:
+        self.state = replace(self.state, cursor=replace(self.cursor, **changes))
+
+    def set_draft(self, draft: Draft) -> None:
+        self.state = replace(self.state, draft=draft)
+
+    def say(self, key: str, **params: Any) -> None:
+        self.replies.append(Notice(key, params))
+
+    def current_step(self) -> Step | None:
+        step_id = self.cursor.step_id
+        if step_id is None or not self.flow.has_step(step_id):
+            return None
+        return self.flow.step(step_id)
+
+    # --- asking ----------------------------------------------------------------------------
+
+    def ask(self) -> None:
+        """Show the person what is being asked now."""
+        if self.cursor.done:
+            self.replies.append(Completed(self.missing_titles()))
+            return
+        if self.cursor.awaiting == "edit_menu":
+            self.replies.append(self.edit_menu())
+            return
+        step = self.current_step()
+        if step is None:
+            self.go(self.first_step())
+            return
+        if step.kind == "records":
+            RecordTurn(self, step).ask()
+            return
+        self.replies.append(
+            Question(
+                step_id=step.id,
+                field=step.field,
+                kind=step.kind,
+                title=step.title,
+                prompt=step.prompt,
+                example=step.example,
+                help=step.help,
+                required=step.required,
+                choices=step.choices,
+                progress=progress.progress(self.flow, self.draft, step),
+                current=progress.current_display(step, self.draft),
+                answered_by=self.draft.authors.get(step.field, ""),
+                needs_review=step.field in self.draft.review,
+            )
+        )
+
+    def go(self, step: Step | None) -> None:
+        """Move to ``step`` (or to the end when ``None``) and ask it."""
+        if step is None:
+            self.set_cursor(done=True, awaiting="answer", entry=None, return_to=None)
+        else:
+            self.set_cursor(step_id=step.id, done=False, awaiting="answer", entry=None)
+        self.ask()
+
+    def first_step(self) -> Step | None:
+        steps = progress.active_steps(self.flow, self.draft)
+        return steps[0] if steps else None
+
+    def next_step(self, after: Step) -> Step | None:
+        order = [s.id for s in self.flow.steps]
+        position = order.index(after.id)
+        for step in self.flow.steps[position + 1 :]:
+            if progress.is_active(step, self.draft):
+                return step
+        return None
+
+    def previous_step(self, before: Step | None) -> Step | None:
+        steps = list(self.flow.steps)
+        position = len(steps) if before is None else steps.index(before)
+        for step in reversed(steps[:position]):
+            if progress.is_active(step, self.draft):
+                return step
+        return None
+
+    def advance(self, after: Step) -> None:
+        """Go on after ``after`` was answered or skipped (back to where an edit started)."""
+        target = self.cursor.return_to
+        if target is not None:
+            self.set_cursor(return_to=None)
+            if target == DONE:
+                self.go(None)
+                return
+            if self.flow.has_step(target) and progress.is_active(self.flow.step(target), self.draft):
+                self.say("returned", title=self.flow.step(target).title)
+                self.go(self.flow.step(target))
+                return
+        self.go(self.next_step(after))
+
+    def missing_titles(self) -> tuple[str, ...]:
+        return tuple(
+            s.title
+            for s in progress.active_steps(self.flow, self.draft)
+            if s.required and progress.step_status(s, self.draft) in ("empty", "skipped")
+        )
+
+    # --- events ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.cursor.step_id is None and not self.cursor.done:
+            self.say("welcome", steps=len(progress.active_steps(self.flow, self.draft)))
+            self.replies.append(HelpText())
+        else:
+            self.say("welcome_back", percent=progress.percent_answered(self.flow, self.draft))
+        self.ask()
+
+    def text(self, text: str) -> None:
+        if self.cursor.done and self.cursor.awaiting != "edit_menu":
+            self.say("done_hint")
+            self.ask()
+            return
+        if self.cursor.awaiting == "edit_menu":
+            self.pick_from_edit_menu(text)
+            return
+        step = self.current_step()
+        if step is None:
+            self.go(self.first_step())
+            return
+        if step.kind == "records":
+            RecordTurn(self, step).text(text)
+            return
+        self.answer(step, text)
+
+    def pick(self, step_id: str, value: str) -> None:
+        if self.cursor.step_id != step_id or self.cursor.done or self.cursor.awaiting == "edit_menu":
+            self.say("stale_button")
+            self.ask()
+            return
+        self.text(value)
+
+    def submit_record(self, step_id: str, values: dict[str, Any], index: int | None) -> None:
+        if not self.flow.has_step(step_id) or self.flow.step(step_id).kind != "records":
+            self.say("stale_button")
+            self.ask()
+            return
+        step = self.flow.step(step_id)
+        self.set_cursor(step_id=step.id, done=False, awaiting="answer", entry=None)
+        RecordTurn(self, step).submit(values, index)
+
+    # --- answers ---------------------------------------------------------------------------
+
+    def answer(self, step: Step, text: str) -> None:
+        if inputs.is_blank(text):
+            if step.required and not self.draft.has_answer(step.field):
+                self.say("empty_required", title=step.title, example=step.example)
+                self.ask()
+                return
+            self.skip()
+            return
+        result = self.parse(step, text)
+        if isinstance(result, inputs.Invalid):
+            self.say(result.key, **dict(result.params))
+            self.ask()
+            return
+        self.save(step.field, result.value, title=step.title)
+        self.advance(step)
+
+    def parse(self, step: Step, text: str) -> inputs.Result:
+        if step.kind == "list":
+            return inputs.parse_list(text)
+        if step.kind == "yesno":
+            return inputs.parse_yesno(text)
+        if step.kind == "choice":
+            return inputs.parse_choice(text, step.choices)
+        if step.kind == "multichoice":
+            return inputs.parse_multichoice(text, step.choices)
+        return inputs.parse_text(text)
+
+    def parse_field(self, spec: RecordField, text: str) -> inputs.Result:
+        if spec.kind == "choice":
+            return inputs.parse_choice(text, spec.choices)
+        if spec.kind == "number":
+            return inputs.parse_number_input(text)
+        if spec.kind == "year":
+            return inputs.parse_year_input(text)
+        return inputs.parse_text(text)
+
+    def save(self, path: str, value: Any, *, title: str) -> None:
+        """Store an answer, flag what depends on it, and report what the check now says."""
+        before = self.draft
+        changed = before.answers.get(path) != value
+        draft = before.with_answer(path, value, author=self.state.person)
+        flagged = []
+        if changed and path in before.answers:
+            for dependant in self.flow.dependants(path):
+                if dependant.field != path and draft.has_answer(dependant.field):
+                    draft = replace(draft, review=draft.review | {dependant.field})
+                    flagged.append(dependant.title)
+        self.set_draft(draft)
+        self.say("saved", title=title)
+        if flagged:
+            self.say("flagged_review", titles=flagged)
+        if path == "transition_from_iot_lab" and value is True and before.answers.get(path) is not True:
+            gap = self.engine.transition_gap()
+            if gap:
+                self.replies.append(TransitionGap(gap))
+        if changed:
+            self.findings_update(before, draft)
+
+    def findings_update(self, before: Draft, after: Draft) -> None:
+        old = self.engine.report(before)
+        new = self.engine.report(after)
+        old_problems = {f.key: f for f in old.problems()}
+        new_problems = {f.key: f for f in new.problems()}
+        added = tuple(
+            f for k, f in new_problems.items() if k not in old_problems or old_problems[k].severity != f.severity
+        )
+        resolved = tuple(f for k, f in old_problems.items() if k not in new_problems)
+        if added or resolved:
+            labels = {slug: v.label for slug, v in new.viewpoints.items()}
+            self.replies.append(FindingsUpdate(added, resolved, labels))
+
+    def skip(self) -> None:
+        step = self.current_step()
+        if step is None or self.cursor.done:
+            self.ask()
+            return
+        if step.kind == "records" and self.cursor.entry is not None:
+            RecordTurn(self, step).skip_field()
+            return
+        if self.draft.has_answer(step.field) or step.field in self.draft.answers:
+            if step.field in self.draft.review:
+                self.set_draft(replace(self.draft, review=self.draft.review - {step.field}))
+            self.say("kept", title=step.title)
+        else:
+            self.set_draft(replace(self.draft, skipped=self.draft.skipped | {step.field}))
+            self.say("skipped_required" if step.required else "skipped", title=step.title)
+        self.advance(step)
+
+    # --- commands --------------------------------------------------------------------------
+
+    def command(self, name: CommandName, argument: str) -> None:
+        if name == "start":
+            self.start()
+        elif name == "back":
+            self.back()
+        elif name == "skip":
+            self.skip()
+        elif name == "edit":
+            self.edit(argument)
+        elif name == "status":
+            self.replies.append(self.scorecard())
+            self.ask()
+        elif name == "review":
+            self.replies.append(self.review())
+            self.ask()
+        elif name == "export":
+            fmt = "json" if fold(argument) in ("json", "ジェイソン") else "docx"
+            self.replies.append(ExportRequest(fmt))
+        elif name == "help":
+            self.replies.append(HelpText())
+            self.ask()
+        elif name == "quit":
+            self.replies.append(Goodbye())
+
+    def back(self) -> None:
+        if self.cursor.awaiting == "edit_menu":
+            self.set_cursor(awaiting="answer")
+            self.ask()
+            return
+        step = self.current_step()
+        if step is not None and step.kind == "records" and self.cursor.entry is not None and not self.cursor.done:
+            RecordTurn(self, step).back()
+            return
+        previous = self.previous_step(None if self.cursor.done else step)
+        if previous is None:
+            self.say("no_previous")
+            self.ask()
+            return
+        self.set_cursor(return_to=None)
+        self.go(previous)
+
+    def edit_targets(self) -> tuple[Step, ...]:
+        return progress.active_steps(self.flow, self.draft)
+
+    def edit_menu(self) -> EditMenu:
+        return EditMenu(
+            tuple(
+                EditMenuItem(i, s.id, s.title, s.section_title, progress.step_status(s, self.draft))
+                for i, s in enumerate(self.edit_targets(), 1)
+            )
+        )
+
+    def resolve_step(self, argument: str) -> Step | None:
+        key = fold(argument)
+        targets = self.edit_targets()
+        if key.isdigit():
+            index = int(key)
+            return targets[index - 1] if 1 <= index <= len(targets) else None
+        for step in self.flow.steps:
+            if key in (fold(step.id), fold(step.field), fold(step.title)):
+                return step
+        partial = [s for s in targets if key and (key in fold(s.title) or key in fold(s.section_title))]
+        return partial[0] if len(partial) >= 1 else None
+
+    def edit(self, argument: str) -> None:
+        if not argument.strip():
+            self.set_cursor(awaiting="edit_menu", entry=None)
+            self.ask()
+            return
+        self.jump(argument)
+
+    def pick_from_edit_menu(self, text: str) -> None:
+        self.set_cursor(awaiting="answer")
+        self.jump(text, menu=True)
+
+    def jump(self, argument: str, *, menu: bool = False) -> None:
+        target = self.resolve_step(argument)
+        if target is None or not progress.is_active(target, self.draft):
+            self.say("edit_unknown", argument=argument)
+            if menu:
+                self.set_cursor(awaiting="edit_menu")
+            self.ask()
+            return
+        if self.cursor.return_to is None:
+            here = DONE if self.cursor.done else self.cursor.step_id
+            if here is not None and here != target.id:
+                self.set_cursor(return_to=here)
+        self.go(target)
+
+    # --- views -----------------------------------------------------------------------------
+
+    def scorecard(self) -> Scorecard:
+        report = self.engine.report(self.draft)
+        transition = self.draft.answers.get("transition_from_iot_lab") is True
+        marks = self.engine.transition_viewpoints() if transition else frozenset()
+        return Scorecard(
+            sections=progress.section_progress(self.flow, self.draft),
+            viewpoints=tuple(
+                ViewpointScore(
+                    slug,
+                    result.label,
+                    result.verdict,
+                    sum(1 for f in result.findings if f.severity != "ok"),
+                    slug in marks,
+                )
+                for slug, result in report.viewpoints.items()
+            ),
+            readiness=report.readiness,
+            percent=progress.percent_answered(self.flow, self.draft),
+            eligible=report.eligibility.municipality_participates,
+            transition=transition,
+        )
+
+    def review(self) -> Review:
+        sections = []
+        for section in self.flow.sections:
+            items = []
+            for step in section.steps:
+                status = progress.step_status(step, self.draft)
+                if status == "inactive" and step.field not in self.draft.answers:
+                    continue
+                items.append(
+                    ReviewItem(
+                        step_id=step.id,
+                        title=step.title,
+                        value=progress.current_display(step, self.draft) or "",
+                        status=status,
+                        answered_by=self.draft.authors.get(step.field, ""),
+                    )
+                )
+            sections.append(ReviewSection(section.title, tuple(items)))
+        report = self.engine.report(self.draft)
+        labels = {slug: v.label for slug, v in report.viewpoints.items()}
+        return Review(tuple(sections), tuple(self.problem(f, labels) for f in report.problems()))
+
+    def problem(self, finding: Finding, labels: dict[str, str]) -> Problem:
+        step = self.flow.step_for_field(finding.field) if finding.field else None
+        return Problem(
+            finding=finding,
+            viewpoint_label=labels.get(finding.viewpoint, ""),
+            step_id=step.id if step else None,
+            step_title=step.title if step else "",
+        )
+
+    def record_menu(self, step: Step) -> RecordMenu:
+        assert step.record is not None
+        records = self.draft.answers.get(step.field) or []
+        return RecordMenu(
+            step_id=step.id,
+            title=step.title,
+            record_label=step.record.label,
+            records=tuple(
+                progress.record_summary(step.record, r) for r in records if isinstance(r, dict)
+            ),
+            progress=progress.progress(self.flow, self.draft, step),
+            needs_review=step.field in self.draft.review,
+        )

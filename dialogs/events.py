@@ -1,0 +1,52 @@
+"""What can happen to a dialog: the engine's input events, platform-free.
+
+Adapters turn a typed line, a Slack button or a Telegram callback into one of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dialogs.words import CommandName
+
+
+@dataclass(frozen=True)
+class Start:
+    """The person opens the dialog (or comes back): show where they are."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A typed message: an answer, or a command such as 戻る or /back."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command from a button or a slash command."""
+
+    name: CommandName
+    argument: str = ""
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A button pressed for one choice of ``step_id`` (ignored if that step is no longer asked)."""
+
+    step_id: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SubmitRecord:
+    """A whole record submitted at once (a Slack modal); ``index`` replaces an existing record."""
+
+    step_id: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+    index: int | None = None
+
+
+Event = Start | Text | Command | Pick | SubmitRecord

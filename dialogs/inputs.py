@@ -1,0 +1,118 @@
+"""Turning typed answers into field values, one function per input kind.
+
+Each parser returns ``Parsed(value)`` or ``Invalid(key)``, where ``key`` names the notice the
+renderers show (``dialog.invalid_choice`` …). Text is kept verbatim: only emptiness and length are
+judged, so nothing the person typed is altered.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from criteria.numbers import parse_number, parse_year
+from dialogs.flow import Choice
+from dialogs.words import fold, words
+
+MAX_ANSWER_CHARS = 100_000
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Invalid:
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+Result = Parsed | Invalid
+
+
+def is_blank(text: str) -> bool:
+    """True for text with nothing visible (spaces, full-width spaces, zero-width characters)."""
+    return not "".join(ch for ch in text if unicodedata.category(ch)[0] not in "ZC").strip()
+
+
+def parse_text(text: str) -> Result:
+    if is_blank(text):
+        return Invalid("empty")
+    if len(text) > MAX_ANSWER_CHARS:
+        return Invalid("too_long", {"limit": MAX_ANSWER_CHARS, "length": len(text)})
+    return Parsed(text)
+
+
+def parse_list(text: str) -> Result:
+    checked = parse_text(text)
+    if isinstance(checked, Invalid):
+        return checked
+    if fold(text) in words().none:
+        return Parsed([])
+    pattern = "[" + re.escape(words().list_separators) + "]"
+    items = [item.strip() for item in re.split(pattern, text)]
+    return Parsed([item for item in items if item and not is_blank(item)])
+
+
+def parse_yesno(text: str) -> Result:
+    folded = fold(text)
+    if folded in words().yes:
+        return Parsed(True)
+    if folded in words().no:
+        return Parsed(False)
+    return Invalid("invalid_yesno")
+
+
+def _resolve_choice(token: str, choices: tuple[Choice, ...]) -> str | None:
+    folded = fold(token)
+    if folded.isdigit():
+        index = int(folded)
+        return choices[index - 1].value if 1 <= index <= len(choices) else None
+    for choice in choices:
+        if folded in (fold(choice.value), fold(choice.label)):
+            return choice.value
+    partial = [c.value for c in choices if folded and folded in fold(c.label)]
+    return partial[0] if len(partial) == 1 else None
+
+
+def parse_choice(text: str, choices: tuple[Choice, ...]) -> Result:
+    value = _resolve_choice(text, choices)
+    if value is None:
+        return Invalid("invalid_choice", {"count": len(choices)})
+    return Parsed(value)
+
+
+def parse_multichoice(text: str, choices: tuple[Choice, ...]) -> Result:
+    whole = _resolve_choice(text, choices)
+    if whole is not None:
+        return Parsed([whole])
+    pattern = "[" + re.escape(words().choice_separators) + "]+"
+    tokens = [t for t in re.split(pattern, unicodedata.normalize("NFKC", text)) if t.strip()]
+    picked: list[str] = []
+    for token in tokens:
+        value = _resolve_choice(token, choices)
+        if value is None:
+            return Invalid("invalid_choice", {"count": len(choices)})
+        if value not in picked:
+            picked.append(value)
+    if not picked:
+        return Invalid("invalid_choice", {"count": len(choices)})
+    return Parsed([c.value for c in choices if c.value in picked])
+
+
+def parse_number_input(text: str) -> Result:
+    number = parse_number(text)
+    if number is None:
+        return Invalid("invalid_number")
+    return Parsed(number)
+
+
+def parse_year_input(text: str) -> Result:
+    year = parse_year(text)
+    if year is None:
+        return Invalid("invalid_year")
+    return Parsed(year)

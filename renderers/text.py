@@ -1,0 +1,82 @@
+"""Engine replies as plain text (the terminal, and the text parts of chat messages).
+
+Owns the choice of template per reply type (``templates/text/<reply_type>.j2``) and the safety of
+user text in plain output: every variable passes ``escape`` (by default terminal-safe: control
+characters and lone surrogates shown as U+FFFD, so typed text can never drive the terminal).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from dialogs.replies import Notice, Reply
+from renderers.messages import message
+
+_TEMPLATES = Path(__file__).parent / "templates"
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def terminal_safe(text: str) -> str:
+    """Replace control characters (but newline and tab) and lone surrogates by U+FFFD."""
+    return _UNSAFE.sub("\ufffd", text)
+
+
+@functools.cache
+def marks() -> dict[str, dict[str, str]]:
+    """Verdict, severity and status marks (``renderers/marks.yaml``)."""
+    data = yaml.safe_load((Path(__file__).parent / "marks.yaml").read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("marks.yaml: expected a mapping")
+    return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.items()}
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+@functools.cache
+def environment(folder: str, escape: Callable[[str], str]) -> jinja2.Environment:
+    """A template environment whose every printed variable goes through ``escape``."""
+
+    def finalize(value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return escape(value)
+        return value
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_TEMPLATES / folder),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        finalize=finalize,
+    )
+    env.globals["message"] = message
+    env.globals["marks"] = marks()["verdict"]
+    env.globals["status_marks"] = marks()["status"]
+    env.globals["severity_marks"] = marks()["severity"]
+    return env
+
+
+def render_reply(reply: Reply, *, escape: Callable[[str], str] = terminal_safe, folder: str = "text") -> str:
+    """One reply as text; empty for replies the adapter acts on (an export request)."""
+    if isinstance(reply, Notice):
+        return message(f"dialog.{reply.key}", escape=escape, **dict(reply.params))
+    template = environment(folder, escape).get_template(_snake(type(reply).__name__) + ".j2")
+    return template.render(r=reply).strip("\n")
+
+
+def render_replies(replies: list[Reply], *, escape: Callable[[str], str] = terminal_safe) -> str:
+    """Several replies, separated by blank lines where needed."""
+    parts = [render_reply(r, escape=escape) for r in replies]
+    return "\n".join(p for p in parts if p)

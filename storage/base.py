@@ -1,0 +1,138 @@
+"""The storage interface: what the bot needs to keep drafts, people, cursors and events.
+
+Owns the neutral records (``StoredDraft``, ``HistoryEntry`` …) and the ``Store`` protocol that
+every backend (SQLite, in-memory) implements and one shared test class checks. Storage knows
+nothing of the dialog: drafts are answers keyed by field path, cursors are opaque JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class StorageError(Exception):
+    """The database cannot be used: ``kind`` is ``unwritable``, ``corrupt`` or ``locked``."""
+
+    def __init__(self, kind: str, path: str, detail: str = "") -> None:
+        super().__init__(f"{kind}: {path}: {detail}")
+        self.kind = kind
+        self.path = path
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Lab:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    """A lab's shared draft: answers by field path, skipped and 要再確認 fields, last authors."""
+
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    skipped: frozenset[str] = frozenset()
+    review: frozenset[str] = frozenset()
+    authors: Mapping[str, str] = field(default_factory=dict)
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a turn reads, inside its write transaction."""
+
+    draft: StoredDraft
+    cursor: Mapping[str, Any] | None
+
+
+@dataclass(frozen=True)
+class TurnWrite:
+    """What a turn writes: the new draft and cursor (history rows are derived by the store)."""
+
+    draft: StoredDraft
+    cursor: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One row of a draft's append-only answer history."""
+
+    id: int
+    field: str
+    action: str
+    value: Any
+    person: str
+    channel: str
+    at: str
+
+
+class Store(Protocol):
+    """A place to keep everything; every method is atomic."""
+
+    def lab(self, name: str) -> Lab:
+        """The lab named ``name``, created when new."""
+        ...
+
+    def find_lab(self, name: str) -> Lab | None: ...
+
+    def labs(self) -> list[Lab]: ...
+
+    def person(self, name: str, *, channel: str = "console", external_id: str | None = None) -> Person:
+        """The person known on ``channel`` as ``external_id`` (default: the name), created when new."""
+        ...
+
+    def draft(self, lab_id: int) -> StoredDraft: ...
+
+    def cursor(self, lab_id: int, person_id: int) -> Mapping[str, Any] | None: ...
+
+    def turn(
+        self,
+        lab_id: int,
+        person_id: int,
+        compute: Callable[[Snapshot], tuple[TurnWrite, T]],
+        *,
+        channel: str,
+        event_id: str | None = None,
+    ) -> tuple[bool, T | None]:
+        """Run ``compute`` on a fresh snapshot and write its result, all in one transaction.
+
+        Returns ``(False, None)`` without calling ``compute`` when ``event_id`` was already
+        processed on ``channel``; otherwise ``(True, result)``. The event id, the draft, the
+        history rows and the cursor are committed together or not at all.
+        """
+        ...
+
+    def replace_draft(self, lab_id: int, answers: Mapping[str, Any], *, person_id: int, channel: str) -> None:
+        """Import: set every given answer (history keeps the old ones)."""
+        ...
+
+    def history(self, lab_id: int, field: str | None = None) -> list[HistoryEntry]: ...
+
+    def seen_event(self, channel: str, event_id: str) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+def diff_history(old: StoredDraft, new: StoredDraft) -> list[tuple[str, str, Any]]:
+    """The history rows ``(field, action, value)`` that take ``old`` to ``new``."""
+    rows: list[tuple[str, str, Any]] = []
+    for key, value in new.answers.items():
+        if key not in old.answers or old.answers[key] != value:
+            rows.append((key, "set", value))
+    for key in sorted(new.skipped - old.skipped):
+        rows.append((key, "skip", None))
+    for key in sorted(new.review - old.review):
+        rows.append((key, "flag", None))
+    for key in sorted(old.review - new.review):
+        rows.append((key, "unflag", None))
+    return rows

@@ -1,0 +1,125 @@
+"""An in-memory store with the same behaviour as the SQLite one (tests, dry runs).
+
+Owns nothing durable: one lock serialises every operation so a turn is atomic, as in SQLite.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from storage.base import HistoryEntry, Lab, Person, Snapshot, StoredDraft, TurnWrite, diff_history
+
+T = TypeVar("T")
+
+
+class MemoryStore:
+    """A ``Store`` in process memory."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._labs: dict[str, Lab] = {}
+        self._people: dict[int, Person] = {}
+        self._identities: dict[tuple[str, str], int] = {}
+        self._drafts: dict[int, StoredDraft] = {}
+        self._cursors: dict[tuple[int, int], dict[str, Any]] = {}
+        self._history: list[tuple[int, HistoryEntry]] = []
+        self._events: set[tuple[str, str]] = set()
+
+    def find_lab(self, name: str) -> Lab | None:
+        with self._lock:
+            return self._labs.get(name)
+
+    def lab(self, name: str) -> Lab:
+        with self._lock:
+            if name not in self._labs:
+                self._labs[name] = Lab(len(self._labs) + 1, name)
+            return self._labs[name]
+
+    def labs(self) -> list[Lab]:
+        with self._lock:
+            return sorted(self._labs.values(), key=lambda lab: lab.name)
+
+    def person(self, name: str, *, channel: str = "console", external_id: str | None = None) -> Person:
+        key = (channel, external_id if external_id is not None else name)
+        with self._lock:
+            if key not in self._identities:
+                person = Person(len(self._people) + 1, name)
+                self._people[person.id] = person
+                self._identities[key] = person.id
+            return self._people[self._identities[key]]
+
+    def draft(self, lab_id: int) -> StoredDraft:
+        with self._lock:
+            return copy.deepcopy(self._drafts.get(lab_id, StoredDraft()))
+
+    def cursor(self, lab_id: int, person_id: int) -> Mapping[str, Any] | None:
+        with self._lock:
+            found = self._cursors.get((lab_id, person_id))
+            return copy.deepcopy(found) if found is not None else None
+
+    def _apply(self, lab_id: int, new: StoredDraft, *, person_id: int, channel: str, action: str | None) -> None:
+        old = self._drafts.get(lab_id, StoredDraft())
+        rows = diff_history(old, new)
+        if not rows:
+            return
+        at = datetime.now(UTC).isoformat(timespec="microseconds")
+        name = self._people[person_id].name if person_id in self._people else ""
+        for f, a, v in rows:
+            entry = HistoryEntry(len(self._history) + 1, f, action or a, copy.deepcopy(v), name, channel, at)
+            self._history.append((lab_id, entry))
+        self._drafts[lab_id] = StoredDraft(
+            answers=copy.deepcopy(dict(new.answers)),
+            skipped=new.skipped,
+            review=new.review,
+            authors=dict(new.authors),
+            version=old.version + 1,
+        )
+
+    def turn(
+        self,
+        lab_id: int,
+        person_id: int,
+        compute: Callable[[Snapshot], tuple[TurnWrite, T]],
+        *,
+        channel: str,
+        event_id: str | None = None,
+    ) -> tuple[bool, T | None]:
+        with self._lock:
+            if event_id is not None:
+                if (channel, event_id) in self._events:
+                    return False, None
+            write, result = compute(Snapshot(self.draft(lab_id), self.cursor(lab_id, person_id)))
+            if event_id is not None:
+                self._events.add((channel, event_id))
+            self._apply(lab_id, write.draft, person_id=person_id, channel=channel, action=None)
+            self._cursors[(lab_id, person_id)] = copy.deepcopy(dict(write.cursor))
+            return True, result
+
+    def replace_draft(self, lab_id: int, answers: Mapping[str, Any], *, person_id: int, channel: str) -> None:
+        with self._lock:
+            old = self._drafts.get(lab_id, StoredDraft())
+            merged = dict(old.answers)
+            merged.update(answers)
+            new = StoredDraft(
+                answers=merged,
+                skipped=old.skipped - set(answers),
+                review=old.review - set(answers),
+                authors=dict(old.authors),
+                version=old.version,
+            )
+            self._apply(lab_id, new, person_id=person_id, channel=channel, action="import")
+
+    def history(self, lab_id: int, field: str | None = None) -> list[HistoryEntry]:
+        with self._lock:
+            return [e for lid, e in self._history if lid == lab_id and (field is None or e.field == field)]
+
+    def seen_event(self, channel: str, event_id: str) -> bool:
+        with self._lock:
+            return (channel, event_id) in self._events
+
+    def close(self) -> None:
+        """Nothing to release."""

@@ -1,0 +1,79 @@
+"""The database schema and its migrations, versioned with ``PRAGMA user_version``.
+
+Owns every table. A migration is a function taking the sqlite-utils ``Database``; they run in
+order, each in its own transaction, from the file's version to ``SCHEMA_VERSION``. Append new
+migrations; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db["labs"].create({"id": int, "name": str, "created_at": str}, pk="id", not_null={"name", "created_at"})
+    db["labs"].create_index(["name"], unique=True)
+    db["people"].create({"id": int, "name": str, "created_at": str}, pk="id", not_null={"name"})
+    db["identities"].create(
+        {"channel": str, "external_id": str, "person_id": int},
+        pk=("channel", "external_id"),
+        foreign_keys=[("person_id", "people", "id")],
+    )
+    db["drafts"].create(
+        {
+            "lab_id": int,
+            "answers": str,
+            "skipped": str,
+            "review": str,
+            "authors": str,
+            "version": int,
+            "updated_at": str,
+        },
+        pk="lab_id",
+        foreign_keys=[("lab_id", "labs", "id")],
+    )
+    db["answers"].create(
+        {
+            "id": int,
+            "lab_id": int,
+            "field": str,
+            "action": str,
+            "value": str,
+            "person_id": int,
+            "channel": str,
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[("lab_id", "labs", "id"), ("person_id", "people", "id")],
+    )
+    db["answers"].create_index(["lab_id", "field"])
+    db["cursors"].create(
+        {"lab_id": int, "person_id": int, "state": str, "updated_at": str},
+        pk=("lab_id", "person_id"),
+        foreign_keys=[("lab_id", "labs", "id"), ("person_id", "people", "id")],
+    )
+    db["processed_events"].create({"channel": str, "event_id": str, "at": str}, pk=("channel", "event_id"))
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the database to ``SCHEMA_VERSION``; returns the version it was at."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        start = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if start > SCHEMA_VERSION:
+            raise RuntimeError(f"database schema {start} is newer than this dxlab ({SCHEMA_VERSION})")
+        for version in range(start, SCHEMA_VERSION):
+            MIGRATIONS[version](db)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return start

@@ -1,0 +1,297 @@
+"""The SQLite store (through sqlite-utils): WAL, ``BEGIN IMMEDIATE`` writes, a busy timeout.
+
+Owns the database file: one connection per thread, the schema (``storage.schema`` migrations),
+and the atomic turn: event id, draft, history rows and cursor committed together. Values are
+kept as JSON with ASCII escapes, so any Python string — lone surrogates included — is stored
+verbatim.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from storage.base import (
+    HistoryEntry,
+    Lab,
+    Person,
+    Snapshot,
+    StorageError,
+    StoredDraft,
+    TurnWrite,
+    diff_history,
+)
+from storage.schema import migrate
+
+T = TypeVar("T")
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
+def _load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+class SQLiteStore:
+    """A ``Store`` on one SQLite file (``:memory:`` is not supported: use ``MemoryStore``)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError("unwritable", str(self.path), exc.strerror or str(exc)) from exc
+        if self.path.is_dir():
+            raise StorageError("unwritable", str(self.path), "is a directory")
+        with self._errors():
+            conn = self._conn()
+            migrate(sqlite_utils.Database(conn))
+
+    # --- connections -----------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            text = str(exc)
+            if "not a database" in text or "malformed" in text:
+                raise StorageError("corrupt", str(self.path), text) from exc
+            if "locked" in text or "busy" in text:
+                raise StorageError("locked", str(self.path), text) from exc
+            if "readonly" in text or "unable to open" in text or "disk I/O" in text:
+                raise StorageError("unwritable", str(self.path), text) from exc
+            raise
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        with self._errors():
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    # --- labs and people ---------------------------------------------------------------------
+
+    def find_lab(self, name: str) -> Lab | None:
+        with self._errors():
+            row = self._conn().execute("SELECT id, name FROM labs WHERE name = ?", (name,)).fetchone()
+        return Lab(row[0], row[1]) if row else None
+
+    def lab(self, name: str) -> Lab:
+        found = self.find_lab(name)
+        if found is not None:
+            return found
+        with self._write() as conn:
+            conn.execute("INSERT OR IGNORE INTO labs (name, created_at) VALUES (?, ?)", (name, _now()))
+            row = conn.execute("SELECT id, name FROM labs WHERE name = ?", (name,)).fetchone()
+        return Lab(row[0], row[1])
+
+    def labs(self) -> list[Lab]:
+        with self._errors():
+            rows = self._conn().execute("SELECT id, name FROM labs ORDER BY name").fetchall()
+        return [Lab(r[0], r[1]) for r in rows]
+
+    def person(self, name: str, *, channel: str = "console", external_id: str | None = None) -> Person:
+        key = external_id if external_id is not None else name
+        sql = (
+            "SELECT p.id, p.name FROM identities i JOIN people p ON p.id = i.person_id "
+            "WHERE i.channel = ? AND i.external_id = ?"
+        )
+        with self._errors():
+            row = self._conn().execute(sql, (channel, key)).fetchone()
+        if row:
+            return Person(row[0], row[1])
+        with self._write() as conn:
+            row = conn.execute(sql, (channel, key)).fetchone()
+            if row is None:
+                cur = conn.execute("INSERT INTO people (name, created_at) VALUES (?, ?)", (name, _now()))
+                conn.execute(
+                    "INSERT INTO identities (channel, external_id, person_id) VALUES (?, ?, ?)",
+                    (channel, key, cur.lastrowid),
+                )
+                row = (cur.lastrowid, name)
+        return Person(int(row[0]), row[1])
+
+    # --- drafts ------------------------------------------------------------------------------
+
+    def _read_draft(self, conn: sqlite3.Connection, lab_id: int) -> StoredDraft:
+        row = conn.execute(
+            "SELECT answers, skipped, review, authors, version FROM drafts WHERE lab_id = ?", (lab_id,)
+        ).fetchone()
+        if row is None:
+            return StoredDraft()
+        return StoredDraft(
+            answers=_load(row[0]) or {},
+            skipped=frozenset(_load(row[1]) or []),
+            review=frozenset(_load(row[2]) or []),
+            authors=_load(row[3]) or {},
+            version=int(row[4]),
+        )
+
+    def _write_draft(
+        self,
+        conn: sqlite3.Connection,
+        lab_id: int,
+        old: StoredDraft,
+        new: StoredDraft,
+        *,
+        person_id: int,
+        channel: str,
+        action: str | None = None,
+    ) -> None:
+        rows = diff_history(old, new)
+        if not rows:
+            return
+        at = _now()
+        conn.executemany(
+            "INSERT INTO answers (lab_id, field, action, value, person_id, channel, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(lab_id, f, action or a, _dump(v), person_id, channel, at) for f, a, v in rows],
+        )
+        conn.execute(
+            "INSERT INTO drafts (lab_id, answers, skipped, review, authors, version, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT(lab_id) DO UPDATE SET answers = excluded.answers, "
+            "skipped = excluded.skipped, review = excluded.review, authors = excluded.authors, "
+            "version = drafts.version + 1, updated_at = excluded.updated_at",
+            (
+                lab_id,
+                _dump(dict(new.answers)),
+                _dump(sorted(new.skipped)),
+                _dump(sorted(new.review)),
+                _dump(dict(new.authors)),
+                at,
+            ),
+        )
+
+    def draft(self, lab_id: int) -> StoredDraft:
+        with self._errors():
+            return self._read_draft(self._conn(), lab_id)
+
+    def cursor(self, lab_id: int, person_id: int) -> Mapping[str, Any] | None:
+        with self._errors():
+            row = (
+                self._conn()
+                .execute("SELECT state FROM cursors WHERE lab_id = ? AND person_id = ?", (lab_id, person_id))
+                .fetchone()
+            )
+        return _load(row[0]) if row else None
+
+    def turn(
+        self,
+        lab_id: int,
+        person_id: int,
+        compute: Callable[[Snapshot], tuple[TurnWrite, T]],
+        *,
+        channel: str,
+        event_id: str | None = None,
+    ) -> tuple[bool, T | None]:
+        with self._write() as conn:
+            if event_id is not None:
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO processed_events (channel, event_id, at) VALUES (?, ?, ?)",
+                    (channel, event_id, _now()),
+                )
+                if cur.rowcount == 0:
+                    return False, None
+            old = self._read_draft(conn, lab_id)
+            row = conn.execute(
+                "SELECT state FROM cursors WHERE lab_id = ? AND person_id = ?", (lab_id, person_id)
+            ).fetchone()
+            write, result = compute(Snapshot(old, _load(row[0]) if row else None))
+            self._write_draft(conn, lab_id, old, write.draft, person_id=person_id, channel=channel)
+            conn.execute(
+                "INSERT INTO cursors (lab_id, person_id, state, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(lab_id, person_id) DO UPDATE SET state = excluded.state, "
+                "updated_at = excluded.updated_at",
+                (lab_id, person_id, _dump(dict(write.cursor)), _now()),
+            )
+        return True, result
+
+    def replace_draft(self, lab_id: int, answers: Mapping[str, Any], *, person_id: int, channel: str) -> None:
+        with self._write() as conn:
+            old = self._read_draft(conn, lab_id)
+            merged = dict(old.answers)
+            merged.update(answers)
+            authors = dict(old.authors)
+            new = StoredDraft(
+                answers=merged,
+                skipped=old.skipped - set(answers),
+                review=old.review - set(answers),
+                authors=authors,
+                version=old.version,
+            )
+            self._write_draft(conn, lab_id, old, new, person_id=person_id, channel=channel, action="import")
+
+    def history(self, lab_id: int, field: str | None = None) -> list[HistoryEntry]:
+        sql = (
+            "SELECT a.id, a.field, a.action, a.value, COALESCE(p.name, ''), a.channel, a.at "
+            "FROM answers a LEFT JOIN people p ON p.id = a.person_id WHERE a.lab_id = ?"
+        )
+        params: list[Any] = [lab_id]
+        if field is not None:
+            sql += " AND a.field = ?"
+            params.append(field)
+        with self._errors():
+            rows = self._conn().execute(sql + " ORDER BY a.id", params).fetchall()
+        return [HistoryEntry(r[0], r[1], r[2], _load(r[3]), r[4], r[5], r[6]) for r in rows]
+
+    def seen_event(self, channel: str, event_id: str) -> bool:
+        with self._errors():
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT 1 FROM processed_events WHERE channel = ? AND event_id = ?", (channel, event_id)
+                )
+                .fetchone()
+            )
+        return row is not None
+
+    def integrity_check(self) -> str:
+        with self._errors():
+            return str(self._conn().execute("PRAGMA integrity_check").fetchone()[0])
