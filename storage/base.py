@@ -120,7 +120,38 @@ class Store(Protocol):
 
     def seen_event(self, channel: str, event_id: str) -> bool: ...
 
+    def bind(self, channel: str, external_id: str, lab_id: int) -> None:
+        """Bind a platform user, channel or chat to a lab (replacing an earlier binding)."""
+        ...
+
+    def bound_lab(self, channel: str, external_id: str) -> Lab | None: ...
+
+    def create_link_code(self, person_id: int, *, ttl_seconds: int = 900) -> str:
+        """A fresh one-time code (8 characters, no look-alike letters) that links to this person."""
+        ...
+
+    def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
+        """Make ``external_id`` on ``channel`` the code's person; ``None`` if unknown, used or expired."""
+        ...
+
     def close(self) -> None: ...
+
+
+LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_link_code() -> str:
+    """Eight random characters from an alphabet without 0/O and 1/I look-alikes."""
+    import secrets
+
+    return "".join(secrets.choice(LINK_ALPHABET) for _ in range(8))
+
+
+def normalize_link_code(code: str) -> str:
+    """Codes are typed by people: ignore case, spaces and hyphens, and full-width forms."""
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFKC", code).upper() if ch.isalnum())
 
 
 def diff_history(old: StoredDraft, new: StoredDraft) -> list[tuple[str, str, Any]]:

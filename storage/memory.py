@@ -8,10 +8,20 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from storage.base import HistoryEntry, Lab, Person, Snapshot, StoredDraft, TurnWrite, diff_history
+from storage.base import (
+    HistoryEntry,
+    Lab,
+    Person,
+    Snapshot,
+    StoredDraft,
+    TurnWrite,
+    diff_history,
+    new_link_code,
+    normalize_link_code,
+)
 
 T = TypeVar("T")
 
@@ -28,6 +38,8 @@ class MemoryStore:
         self._cursors: dict[tuple[int, int], dict[str, Any]] = {}
         self._history: list[tuple[int, HistoryEntry]] = []
         self._events: set[tuple[str, str]] = set()
+        self._bindings: dict[tuple[str, str], int] = {}
+        self._codes: dict[str, tuple[int, datetime, bool]] = {}
 
     def find_lab(self, name: str) -> Lab | None:
         with self._lock:
@@ -120,6 +132,33 @@ class MemoryStore:
     def seen_event(self, channel: str, event_id: str) -> bool:
         with self._lock:
             return (channel, event_id) in self._events
+
+    def bind(self, channel: str, external_id: str, lab_id: int) -> None:
+        with self._lock:
+            self._bindings[(channel, external_id)] = lab_id
+
+    def bound_lab(self, channel: str, external_id: str) -> Lab | None:
+        with self._lock:
+            lab_id = self._bindings.get((channel, external_id))
+            return next((lab for lab in self._labs.values() if lab.id == lab_id), None)
+
+    def create_link_code(self, person_id: int, *, ttl_seconds: int = 900) -> str:
+        with self._lock:
+            code = new_link_code()
+            while code in self._codes:
+                code = new_link_code()
+            self._codes[code] = (person_id, datetime.now(UTC) + timedelta(seconds=ttl_seconds), False)
+            return code
+
+    def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
+        key = normalize_link_code(code)
+        with self._lock:
+            found = self._codes.get(key)
+            if found is None or found[2] or found[1] <= datetime.now(UTC):
+                return None
+            self._codes[key] = (found[0], found[1], True)
+            self._identities[(channel, external_id)] = found[0]
+            return self._people[found[0]]
 
     def close(self) -> None:
         """Nothing to release."""

@@ -57,7 +57,21 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["processed_events"].create({"channel": str, "event_id": str, "at": str}, pk=("channel", "event_id"))
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+def _v2(db: sqlite_utils.Database) -> None:
+    """Channel bindings (a Slack user/channel or Telegram chat → a lab) and one-time link codes."""
+    db["bindings"].create(
+        {"channel": str, "external_id": str, "lab_id": int, "created_at": str},
+        pk=("channel", "external_id"),
+        foreign_keys=[("lab_id", "labs", "id")],
+    )
+    db["link_codes"].create(
+        {"code": str, "person_id": int, "created_at": str, "expires_at": str, "used_at": str},
+        pk="code",
+        foreign_keys=[("person_id", "people", "id")],
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +28,8 @@ from storage.base import (
     StoredDraft,
     TurnWrite,
     diff_history,
+    new_link_code,
+    normalize_link_code,
 )
 from storage.schema import migrate
 
@@ -295,3 +297,57 @@ class SQLiteStore:
     def integrity_check(self) -> str:
         with self._errors():
             return str(self._conn().execute("PRAGMA integrity_check").fetchone()[0])
+
+    # --- bindings and link codes -------------------------------------------------------------
+
+    def bind(self, channel: str, external_id: str, lab_id: int) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO bindings (channel, external_id, lab_id, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(channel, external_id) DO UPDATE SET lab_id = excluded.lab_id",
+                (channel, external_id, lab_id, _now()),
+            )
+
+    def bound_lab(self, channel: str, external_id: str) -> Lab | None:
+        with self._errors():
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT l.id, l.name FROM bindings b JOIN labs l ON l.id = b.lab_id "
+                    "WHERE b.channel = ? AND b.external_id = ?",
+                    (channel, external_id),
+                )
+                .fetchone()
+            )
+        return Lab(row[0], row[1]) if row else None
+
+    def create_link_code(self, person_id: int, *, ttl_seconds: int = 900) -> str:
+        now = datetime.now(UTC)
+        with self._write() as conn:
+            while True:
+                code = new_link_code()
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO link_codes (code, person_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                    (code, person_id, now.isoformat(), (now + timedelta(seconds=ttl_seconds)).isoformat()),
+                )
+                if cur.rowcount == 1:
+                    return code
+
+    def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
+        key = normalize_link_code(code)
+        now = datetime.now(UTC).isoformat()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT c.person_id, p.name FROM link_codes c JOIN people p ON p.id = c.person_id "
+                "WHERE c.code = ? AND c.used_at IS NULL AND c.expires_at > ?",
+                (key, now),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute("UPDATE link_codes SET used_at = ? WHERE code = ?", (now, key))
+            conn.execute(
+                "INSERT INTO identities (channel, external_id, person_id) VALUES (?, ?, ?) "
+                "ON CONFLICT(channel, external_id) DO UPDATE SET person_id = excluded.person_id",
+                (channel, external_id, row[0]),
+            )
+        return Person(int(row[0]), row[1])
