@@ -1,0 +1,41 @@
+"""The draft 実施計画書 as a Word file: view model (``view``) and python-docx writer (``writer``).
+
+``write_application_docx`` is the one call the CLI (``dxlab render``), the dialog's 出力 command
+and ``dxlab export`` share: application + check report in, .docx out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from criteria.application import Application
+from criteria.report import CheckReport
+from renderers.docx.model import DocumentView
+from renderers.docx.view import TransitionChange, TransitionItem, build_document_view
+from renderers.docx.writer import render_docx
+
+__all__ = [
+    "DocumentView",
+    "TransitionChange",
+    "TransitionItem",
+    "build_document_view",
+    "render_docx",
+    "write_application_docx",
+]
+
+
+def write_application_docx(
+    app: Application,
+    report: CheckReport,
+    out: Path | IO[bytes],
+    *,
+    applicant: str = "",
+    today: dt.date,
+    transition_gap: Sequence[TransitionItem] | None = None,
+) -> None:
+    """Build the view of ``app`` and write it to ``out``; raises ``OSError`` when it cannot write."""
+    view = build_document_view(app, report, applicant=applicant, today=today, transition_gap=transition_gap)
+    render_docx(view, out)
