@@ -83,7 +83,7 @@ _STYLES: tuple[str, ...] = (
         "Normal",
         "Normal",
         based_on=None,
-        ppr=f'{_ROW_SPACING}<w:jc w:val="both"/>',
+        ppr=f'<w:widowControl/>{_ROW_SPACING}<w:jc w:val="both"/>',
         rpr=f'{_fonts(MINCHO)}<w:kern w:val="2"/>{_size(BODY_SIZE)}{_LANG}',
     ),
     _paragraph_style(

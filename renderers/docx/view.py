@@ -232,6 +232,19 @@ def _category_label(category: MemberCategory | None) -> Cell:
     return _fixed(CATEGORY_LABELS[category]) if category is not None else (_placeholder(),)
 
 
+def _member_summary(app: Application) -> str:
+    """構成員は計N団体（自治体2、企業・事業者3、区分未記入1）。"""
+    counts = Counter(m.category for m in app.members)
+    parts = [
+        _m("member_summary_item", label=label, count=counts[category])
+        for category, label in CATEGORY_LABELS.items()
+        if counts[category]
+    ]
+    if counts[None]:
+        parts.append(_m("member_summary_uncategorised", count=counts[None]))
+    return _m("member_summary", total=len(app.members), breakdown=_m("list_separator").join(parts))
+
+
 def _structure(out: _Sections, app: Application) -> None:
     out.item("sub_structure")
     out.label(_m("label_secretariat"))
@@ -254,16 +267,8 @@ def _structure(out: _Sections, app: Application) -> None:
     )
 
     out.label(_m("label_members"))
-    counts = Counter(m.category for m in app.members if m.category is not None)
     if app.members:
-        breakdown = _m("list_separator").join(
-            _m("member_summary_item", label=label, count=counts[category])
-            for category, label in CATEGORY_LABELS.items()
-            if counts[category]
-        )
-        out.add(
-            Paragraphs((Text(_m("member_summary", total=len(app.members), breakdown=breakdown)),), "plain")
-        )
+        out.add(Paragraphs((Text(_member_summary(app)),), "plain"))
     out.add(
         _table(
             (

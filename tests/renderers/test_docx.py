@@ -295,6 +295,7 @@ def test_partial_draft_mixes_answers_and_placeholders() -> None:
     )
     members = table_with_header(document, *MEMBER_HEADER)
     assert [cell_text(members, 2, c) for c in range(4)] == ["2", "みなと銀行", PLACEHOLDER, PLACEHOLDER]
+    assert "構成員は計2団体（自治体1、区分未記入1）。" in text
     assert "4　地方版IoT推進ラボからの変更点" in styled(document, "Heading1")  # no その他: numbered on
     changes = table_with_header(document, "No.", "項目", "内容")
     assert cell_text(changes, 1, 1) == PLACEHOLDER
