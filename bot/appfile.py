@@ -31,12 +31,16 @@ def load_application(path: Path) -> Application:
     except FileNotFoundError as exc:
         raise UserError(message("cli.file_not_found", path=str(path))) from exc
     except OSError as exc:
-        raise UserError(message("cli.file_unreadable", path=str(path), reason=exc.strerror or str(exc))) from exc
+        raise UserError(
+            message("cli.file_unreadable", path=str(path), reason=exc.strerror or str(exc))
+        ) from exc
     try:
         text = raw.decode("utf-8-sig")
         data = json.loads(text)
     except UnicodeDecodeError as exc:
-        raise UserError(message("cli.file_unreadable", path=str(path), reason=message("cli.not_utf8"))) from exc
+        raise UserError(
+            message("cli.file_unreadable", path=str(path), reason=message("cli.not_utf8"))
+        ) from exc
     except json.JSONDecodeError as exc:
         raise UserError(
             message("cli.not_json", path=str(path), line=exc.lineno, column=exc.colno, reason=exc.msg)

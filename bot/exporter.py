@@ -45,7 +45,11 @@ def write_export(
     gap = _transition_gap() if app.transition_from_iot_lab else None
     try:
         write_application_docx(
-            app, report, out, applicant=applicant or app.secretariat, today=today or dt.date.today(),
+            app,
+            report,
+            out,
+            applicant=applicant or app.secretariat,
+            today=today or dt.date.today(),
             transition_gap=gap,
         )
     except OSError as exc:

@@ -56,7 +56,9 @@ class DialogService:
         self.store = store
         self.engine = engine or Engine()
 
-    def session(self, *, lab: str, person: str, channel: str = "console", external_id: str | None = None) -> Session:
+    def session(
+        self, *, lab: str, person: str, channel: str = "console", external_id: str | None = None
+    ) -> Session:
         """Open (creating when new) the lab and the person."""
         return Session(
             lab=self.store.lab(lab),

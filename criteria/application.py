@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-FORMAT = "dxlab.application/1"
+FORMAT: Literal["dxlab.application/1"] = "dxlab.application/1"
 
 
 def _key(text: str) -> str:
@@ -137,9 +137,7 @@ _KPI_KIND_ALIASES: dict[str, KpiKind] = {
 E = TypeVar("E", bound=StrEnum)
 
 
-def _lookup(
-    value: object, enum: type[E], labels: dict[E, str], aliases: dict[str, E]
-) -> object:
+def _lookup(value: object, enum: type[E], labels: dict[E, str], aliases: dict[str, E]) -> object:
     """Map a slug, a Japanese label or an alias to the enum; leave anything else to pydantic."""
     if not isinstance(value, str):
         return value

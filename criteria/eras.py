@@ -56,7 +56,10 @@ def _era_year(era: Era, western: int) -> str:
 
 
 def wareki_year(western: int, *, fiscal: bool = False) -> str:
-    """令和10年 / 令和10年度 for a western year (a fiscal year takes the era in force at its end: 令和元年度)."""
+    """令和10年 / 令和10年度 for a western year.
+
+    A fiscal year takes the era in force at its end, as official documents do (2019 → 令和元年度).
+    """
     probe = dt.date(western + 1, 3, 31) if fiscal else dt.date(western, 12, 31)
     era = era_of(probe)
     return f"{era.name}{_era_year(era, western)}年{'度' if fiscal else ''}"

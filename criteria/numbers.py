@@ -16,7 +16,9 @@ from criteria.eras import era_by_name, to_western
 _KANJI_DIGITS = "〇零一二三四五六七八九十百千万億兆"
 _NUMBER = re.compile(r"(?P<num>\d+(?:\.\d+)?)(?P<mult>[万億]?)")
 _KANJI = re.compile(f"[{_KANJI_DIGITS}]+")
-_ERA_YEAR = re.compile(r"(?P<era>令和|平成|昭和|[RHS])\s*(?P<year>\d+|元)\s*(?P<suffix>年度|年)?", re.IGNORECASE)
+_ERA_YEAR = re.compile(
+    r"(?P<era>令和|平成|昭和|[RHS])\s*(?P<year>\d+|元)\s*(?P<suffix>年度|年)?", re.IGNORECASE
+)
 _WESTERN_YEAR = re.compile(r"(?P<year>\d{4})\s*(?P<suffix>年度|年)?")
 
 

@@ -322,7 +322,9 @@ class _Turn:
         old_problems = {f.key: f for f in old.problems()}
         new_problems = {f.key: f for f in new.problems()}
         added = tuple(
-            f for k, f in new_problems.items() if k not in old_problems or old_problems[k].severity != f.severity
+            f
+            for k, f in new_problems.items()
+            if k not in old_problems or old_problems[k].severity != f.severity
         )
         resolved = tuple(f for k, f in old_problems.items() if k not in new_problems)
         if added or resolved:
@@ -364,8 +366,7 @@ class _Turn:
             self.replies.append(self.review())
             self.ask()
         elif name == "export":
-            fmt = "json" if fold(argument) in ("json", "ジェイソン") else "docx"
-            self.replies.append(ExportRequest(fmt))
+            self.replies.append(ExportRequest("json" if fold(argument) == "json" else "docx"))
         elif name == "help":
             self.replies.append(HelpText())
             self.ask()
@@ -378,7 +379,12 @@ class _Turn:
             self.ask()
             return
         step = self.current_step()
-        if step is not None and step.kind == "records" and self.cursor.entry is not None and not self.cursor.done:
+        if (
+            step is not None
+            and step.kind == "records"
+            and self.cursor.entry is not None
+            and not self.cursor.done
+        ):
             RecordTurn(self, step).back()
             return
         previous = self.previous_step(None if self.cursor.done else step)
@@ -499,9 +505,7 @@ class _Turn:
             step_id=step.id,
             title=step.title,
             record_label=step.record.label,
-            records=tuple(
-                progress.record_summary(step.record, r) for r in records if isinstance(r, dict)
-            ),
+            records=tuple(progress.record_summary(step.record, r) for r in records if isinstance(r, dict)),
             progress=progress.progress(self.flow, self.draft, step),
             needs_review=step.field in self.draft.review,
         )

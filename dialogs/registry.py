@@ -31,7 +31,7 @@ def _derive_kpi_text(record: Mapping[str, Any]) -> dict[str, Any]:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         return {}
-    from criteria.kpi import parse_kpi_text  # noqa: PLC0415 - lands with the checks
+    from criteria.kpi import parse_kpi_text
 
     parsed = parse_kpi_text(text)
     found: dict[str, Any] = {}

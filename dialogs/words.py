@@ -16,7 +16,15 @@ import yaml
 
 CommandName = Literal["back", "skip", "edit", "status", "review", "export", "help", "quit", "start"]
 COMMAND_NAMES: tuple[CommandName, ...] = (
-    "back", "skip", "edit", "status", "review", "export", "help", "quit", "start",
+    "back",
+    "skip",
+    "edit",
+    "status",
+    "review",
+    "export",
+    "help",
+    "quit",
+    "start",
 )
 
 

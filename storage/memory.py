@@ -73,7 +73,9 @@ class MemoryStore:
             found = self._cursors.get((lab_id, person_id))
             return copy.deepcopy(found) if found is not None else None
 
-    def _apply(self, lab_id: int, new: StoredDraft, *, person_id: int, channel: str, action: str | None) -> None:
+    def _apply(
+        self, lab_id: int, new: StoredDraft, *, person_id: int, channel: str, action: str | None
+    ) -> None:
         old = self._drafts.get(lab_id, StoredDraft())
         rows = diff_history(old, new)
         if not rows:
@@ -101,9 +103,8 @@ class MemoryStore:
         event_id: str | None = None,
     ) -> tuple[bool, T | None]:
         with self._lock:
-            if event_id is not None:
-                if (channel, event_id) in self._events:
-                    return False, None
+            if event_id is not None and (channel, event_id) in self._events:
+                return False, None
             write, result = compute(Snapshot(self.draft(lab_id), self.cursor(lab_id, person_id)))
             if event_id is not None:
                 self._events.add((channel, event_id))

@@ -12,7 +12,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -111,10 +111,8 @@ class SQLiteStore:
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
-                try:
+                with suppress(sqlite3.Error):
                     conn.close()
-                except sqlite3.Error:
-                    pass
             self._all.clear()
         self._local = threading.local()
 
@@ -327,7 +325,8 @@ class SQLiteStore:
             while True:
                 code = new_link_code()
                 cur = conn.execute(
-                    "INSERT OR IGNORE INTO link_codes (code, person_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                    "INSERT OR IGNORE INTO link_codes (code, person_id, created_at, expires_at) "
+                    "VALUES (?, ?, ?, ?)",
                     (code, person_id, now.isoformat(), (now + timedelta(seconds=ttl_seconds)).isoformat()),
                 )
                 if cur.rowcount == 1:

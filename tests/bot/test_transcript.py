@@ -20,7 +20,12 @@ def test_whole_application_then_review_and_export(chat: Any, tmp_path: Path) -> 
     assert "すべての質問を一通り終えました" in out
     assert "まだ回答がない必須項目" not in out
     review = t.send("確認")
-    for text in ("みなと市地域DX推進ラボ", "〇〇県さくら町、〇〇県やまなみ村", "みなと信用金庫（金融機関）", "山田 花子"):
+    for text in (
+        "みなと市地域DX推進ラボ",
+        "〇〇県さくら町、〇〇県やまなみ村",
+        "みなと信用金庫（金融機関）",
+        "山田 花子",
+    ):
         assert text in review
     assert "共同受注の商談会の開催数" in review
     exported = t.send("出力 json")
