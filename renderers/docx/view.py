@@ -153,7 +153,7 @@ def _info(app: Application, applicant: Text) -> TableView:
     else:
         status = _m("info_transition_no")
     rows.append((_fixed(_m("info_transition")), _fixed(status)))
-    columns = (Column("", 46), Column("", 114))
+    columns = (Column("", 52), Column("", 108))
     return TableView(columns=columns, rows=tuple(rows), header=False, label_column=True)
 
 
