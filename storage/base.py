@@ -126,6 +126,10 @@ class Store(Protocol):
 
     def bound_lab(self, channel: str, external_id: str) -> Lab | None: ...
 
+    def last_lab(self, person_id: int) -> Lab | None:
+        """The lab this person worked on most recently (on any channel)."""
+        ...
+
     def create_link_code(self, person_id: int, *, ttl_seconds: int = 900) -> str:
         """A fresh one-time code (8 characters, no look-alike letters) that links to this person."""
         ...

@@ -36,6 +36,7 @@ class MemoryStore:
         self._identities: dict[tuple[str, str], int] = {}
         self._drafts: dict[int, StoredDraft] = {}
         self._cursors: dict[tuple[int, int], dict[str, Any]] = {}
+        self._recent: dict[int, int] = {}
         self._history: list[tuple[int, HistoryEntry]] = []
         self._events: set[tuple[str, str]] = set()
         self._bindings: dict[tuple[str, str], int] = {}
@@ -110,6 +111,7 @@ class MemoryStore:
                 self._events.add((channel, event_id))
             self._apply(lab_id, write.draft, person_id=person_id, channel=channel, action=None)
             self._cursors[(lab_id, person_id)] = copy.deepcopy(dict(write.cursor))
+            self._recent[person_id] = lab_id
             return True, result
 
     def replace_draft(self, lab_id: int, answers: Mapping[str, Any], *, person_id: int, channel: str) -> None:
@@ -141,6 +143,11 @@ class MemoryStore:
     def bound_lab(self, channel: str, external_id: str) -> Lab | None:
         with self._lock:
             lab_id = self._bindings.get((channel, external_id))
+            return next((lab for lab in self._labs.values() if lab.id == lab_id), None)
+
+    def last_lab(self, person_id: int) -> Lab | None:
+        with self._lock:
+            lab_id = self._recent.get(person_id)
             return next((lab for lab in self._labs.values() if lab.id == lab_id), None)
 
     def create_link_code(self, person_id: int, *, ttl_seconds: int = 900) -> str:

@@ -319,6 +319,19 @@ class SQLiteStore:
             )
         return Lab(row[0], row[1]) if row else None
 
+    def last_lab(self, person_id: int) -> Lab | None:
+        with self._errors():
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT l.id, l.name FROM cursors c JOIN labs l ON l.id = c.lab_id "
+                    "WHERE c.person_id = ? ORDER BY c.updated_at DESC LIMIT 1",
+                    (person_id,),
+                )
+                .fetchone()
+            )
+        return Lab(row[0], row[1]) if row else None
+
     def create_link_code(self, person_id: int, *, ttl_seconds: int = 900) -> str:
         now = datetime.now(UTC)
         with self._write() as conn:

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.console import ConsoleAdapter
+from bot.errors import UserError
+from bot.service import DialogService
 from bot.wiring import add_db_option, build_service
 from renderers.messages import message
 
@@ -23,6 +25,16 @@ def _default_user() -> str:
         return "user"
 
 
+def _default_lab(service: DialogService, user: str) -> str:
+    """The lab this person last worked on, else the only lab, else ``default``."""
+    person = service.store.person(user, channel="console")
+    recent = service.store.last_lab(person.id)
+    if recent is not None:
+        return recent.name
+    labs = service.store.labs()
+    return labs[0].name if len(labs) == 1 else DEFAULT_LAB
+
+
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "chat", help=message("cli.help_chat"), description=message("cli.help_chat")
@@ -31,16 +43,21 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--lab", default=None, help=message("cli.help_lab"))
     parser.add_argument("--user", default=None, help=message("cli.help_user"))
     parser.add_argument("--out-dir", default=".", help=message("cli.help_out_dir"))
+    parser.add_argument("--link", metavar="CODE", default=None, help=message("cli.help_link"))
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     service = build_service(args.db)
-    lab = args.lab
-    if lab is None:
-        labs = service.store.labs()
-        lab = labs[0].name if len(labs) == 1 else DEFAULT_LAB
-    session = service.session(lab=lab, person=args.user or _default_user(), channel="console")
+    user = args.user or _default_user()
+    if args.link:
+        linked = service.store.redeem_link_code(args.link, channel="console", external_id=user)
+        if linked is None:
+            service.store.close()
+            raise UserError(message("cli.link_invalid"))
+        print(message("cli.linked", name=linked.name))
+    lab = args.lab or _default_lab(service, user)
+    session = service.session(lab=lab, person=user, channel="console")
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")

@@ -170,3 +170,39 @@ def test_import_and_export_round_trip(tmp_path: Path) -> None:
     from criteria.application import Application
 
     assert answers_of(Application.model_validate(source))["other.open_data"] == "公開する"
+
+
+def test_link_code_continues_the_same_draft_in_the_terminal(
+    tmp_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    import io
+
+    from bot.cli import main
+
+    db = tmp_path / "l.db"
+    store = SQLiteStore(db)
+    lab = store.lab("さくら町ラボ")
+    slack_person = store.person("鈴木", channel="slack", external_id="U42")
+    store.turn(
+        lab.id,
+        slack_person.id,
+        lambda snap: (
+            __import__("storage.base", fromlist=["TurnWrite"]).TurnWrite(
+                draft=__import__("storage.base", fromlist=["StoredDraft"]).StoredDraft(
+                    answers={"lab_name": "さくら"}
+                ),
+                cursor={"step_id": "region"},
+            ),
+            None,
+        ),
+        channel="slack",
+    )
+    code = store.create_link_code(slack_person.id)
+    store.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("確認\n"))
+    assert main(["chat", "--db", str(db), "--user", "suzuki", "--link", code]) == 0
+    out = capsys.readouterr().out
+    assert "鈴木さんとして" in out and "さくら" in out and "前回の続き" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["chat", "--db", str(db), "--user", "x", "--link", code]) == 2
+    assert "連携コードが正しくないか" in capsys.readouterr().err

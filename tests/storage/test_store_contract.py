@@ -111,3 +111,12 @@ class TestStoreContract:
         assert any_store.person("other", channel="telegram", external_id="42") == person
         expired = any_store.create_link_code(person.id, ttl_seconds=-1)
         assert any_store.redeem_link_code(expired, channel="console", external_id="x") is None
+
+
+def test_last_lab_follows_the_person(any_store: Any) -> None:
+    a, b = any_store.lab("A"), any_store.lab("B")
+    person = any_store.person("山田")
+    assert any_store.last_lab(person.id) is None
+    any_store.turn(a.id, person.id, _set("vision", "1"), channel="console")
+    any_store.turn(b.id, person.id, _set("vision", "2"), channel="console")
+    assert any_store.last_lab(person.id) == b
