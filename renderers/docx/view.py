@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from criteria.application import (
     CATEGORY_LABELS,
@@ -26,25 +26,22 @@ from criteria.application import (
     MemberCategory,
 )
 from criteria.eras import wareki_date, wareki_year, wareki_year_with_western
-from criteria.report import VIEWPOINT_SLUGS, CheckReport, ParsedKpi, ViewpointResult
-from renderers.docx.interview import interview_questions
-from renderers.docx.model import (
-    Block,
-    Cell,
-    Column,
-    DocumentView,
-    Heading,
-    PageBreak,
-    Paragraphs,
-    TableView,
-    Text,
-)
+from criteria.report import CheckReport, ParsedKpi
+from renderers.docx.appendix import interview, self_check
+from renderers.docx.blocks import Sections, answer_lines, column, fixed, placeholder, table, wording
+from renderers.docx.model import Cell, Column, DocumentView, PageBreak, Paragraphs, TableView, Text
 from renderers.docx.sanitize import clean_lines, clean_text
-from renderers.messages import message
 
 _PAGE = "\uffffPAGE\uffff"  # stands for the PAGE field while the footer text is rendered
 
 __all__ = ["DocumentView", "TransitionChange", "TransitionItem", "build_document_view"]
+
+
+def _number(value: float) -> str:
+    """1,200 / 12.5: a target value as the KPI table shows it."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return format(value, ",")
 
 
 class TransitionItem(Protocol):
@@ -65,94 +62,25 @@ class TransitionChange:
     explanation: str
 
 
-def _m(key: str, **params: Any) -> str:
-    return message(f"docx.{key}", **params)
-
-
-def _placeholder() -> Text:
-    return Text(_m("placeholder"), placeholder=True)
-
-
-def _lines(text: str) -> tuple[Text, ...]:
-    """The lines of an answer, or one placeholder line when it is blank."""
-    lines = clean_lines(text)
-    return tuple(Text(line) for line in lines) if lines else (_placeholder(),)
-
-
-def _cell(text: str) -> Cell:
-    return _lines(text)
-
-
-def _fixed(text: str) -> Cell:
-    return (Text(text),)
-
-
-def _number(value: float) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return format(value, ",")
-
-
-class _Sections:
-    """Accumulates blocks with the official numbering 1 / （1）."""
-
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self._section = 0
-        self._item = 0
-
-    def section(self, title_key: str) -> None:
-        self._section += 1
-        self._item = 0
-        self.blocks.append(Heading(1, _m("heading1", number=self._section, title=_m(title_key))))
-
-    def item(self, title_key: str) -> None:
-        self._item += 1
-        self.blocks.append(Heading(2, _m("heading2", number=self._item, title=_m(title_key))))
-
-    def group(self, title: str) -> None:
-        self.blocks.append(Heading(3, _m("heading3", title=title)))
-
-    def label(self, title: str) -> None:
-        self.blocks.append(Paragraphs((Text(_m("label", title=title)),), kind="label"))
-
-    def answer(self, text: str) -> None:
-        self.blocks.append(Paragraphs(_lines(text)))
-
-    def note(self, text: str) -> None:
-        self.blocks.append(Paragraphs((Text(text),), kind="note"))
-
-    def add(self, block: Block) -> None:
-        self.blocks.append(block)
-
-
-def _table(columns: Sequence[tuple[str, float, str]], rows: Iterable[tuple[Cell, ...]]) -> TableView:
-    cols = tuple(Column(_m(key), width, align) for key, width, align in columns)  # type: ignore[arg-type]
-    body = list(rows)
-    if not body:
-        body = [tuple((_placeholder(),) if i == 1 else _fixed("") for i in range(len(cols)))]
-    return TableView(columns=cols, rows=tuple(body))
-
-
 # --- cover ------------------------------------------------------------------------------------------
 
 
 def _info(app: Application, applicant: Text) -> TableView:
     rows: list[tuple[Cell, ...]] = [
-        (_fixed(_m("info_lab_name")), _cell(app.lab_name)),
-        (_fixed(_m("info_applicant")), (applicant,)),
-        (_fixed(_m("info_secretariat")), _cell(app.secretariat)),
-        (_fixed(_m("info_region")), _cell(app.region)),
+        (fixed(wording("info_lab_name")), answer_lines(app.lab_name)),
+        (fixed(wording("info_applicant")), (applicant,)),
+        (fixed(wording("info_secretariat")), answer_lines(app.secretariat)),
+        (fixed(wording("info_region")), answer_lines(app.region)),
     ]
     regions = [clean_text(r) for r in app.joint_regions if r.strip()]
     if regions:
-        rows.append((_fixed(_m("info_joint_regions")), _fixed(_m("list_separator").join(regions))))
+        rows.append((fixed(wording("info_joint_regions")), fixed(wording("list_separator").join(regions))))
     if app.transition_from_iot_lab:
-        name = clean_text(app.iot_lab_name) or _m("placeholder")
-        status = _m("info_transition_yes", name=name)
+        name = clean_text(app.iot_lab_name) or wording("placeholder")
+        status = wording("info_transition_yes", name=name)
     else:
-        status = _m("info_transition_no")
-    rows.append((_fixed(_m("info_transition")), _fixed(status)))
+        status = wording("info_transition_no")
+    rows.append((fixed(wording("info_transition")), fixed(status)))
     columns = (Column("", 52), Column("", 108))
     return TableView(columns=columns, rows=tuple(rows), header=False, label_column=True)
 
@@ -160,7 +88,7 @@ def _info(app: Application, applicant: Text) -> TableView:
 # --- 1 ビジョン ---------------------------------------------------------------------------------------
 
 
-def _vision(out: _Sections, app: Application) -> None:
+def _vision(out: Sections, app: Application) -> None:
     out.section("sec_vision")
     out.item("sub_vision")
     out.answer(app.vision)
@@ -177,27 +105,33 @@ def _selected_types(app: Application) -> set[InitiativeType]:
     return chosen
 
 
-def _initiatives(out: _Sections, app: Application) -> None:
+def _initiatives(out: Sections, app: Application) -> None:
     out.item("sub_initiatives")
     chosen = _selected_types(app)
-    out.label(_m("label_initiative_types"))
+    out.label(wording("label_initiative_types"))
     boxes = tuple(
-        Text(_m("checkbox_item", box=_m("checkbox_on" if t in chosen else "checkbox_off"), label=label))
+        Text(
+            wording(
+                "checkbox_item", box=wording("checkbox_on" if t in chosen else "checkbox_off"), label=label
+            )
+        )
         for t, label in INITIATIVE_TYPE_LABELS.items()
     )
     out.add(Paragraphs(boxes, kind="plain"))
-    out.label(_m("label_needs"))
+    out.label(wording("label_needs"))
     out.answer(app.customer_social_needs)
-    out.label(_m("label_transformation"))
+    out.label(wording("label_transformation"))
     out.answer(app.transformation)
 
     groups: list[tuple[str, list[int]]] = [
         (label, [n for n, i in enumerate(app.initiatives) if i.type == t])
         for t, label in INITIATIVE_TYPE_LABELS.items()
     ]
-    groups.append((_m("initiative_untyped"), [n for n, i in enumerate(app.initiatives) if i.type is None]))
+    groups.append(
+        (wording("initiative_untyped"), [n for n, i in enumerate(app.initiatives) if i.type is None])
+    )
     if not app.initiatives:
-        out.label(_m("label_initiative_items"))
+        out.label(wording("label_initiative_items"))
         out.answer("")
         return
     number = 0
@@ -209,82 +143,84 @@ def _initiatives(out: _Sections, app: Application) -> None:
             number += 1
             initiative = app.initiatives[index]
             title = clean_text(initiative.title).replace("\n", " ").strip()
-            heading = _m("initiative_title", number=number, title=title) if title else None
+            heading = wording("initiative_title", number=number, title=title) if title else None
             if heading is None:
-                out.add(Paragraphs((Text(_m("initiative_untitled", number=number)), _placeholder()), "label"))
+                out.add(
+                    Paragraphs((Text(wording("initiative_untitled", number=number)), placeholder()), "label")
+                )
             else:
                 out.add(Paragraphs((Text(heading),), kind="label"))
             out.answer(initiative.description)
 
 
-def _self_reliance(out: _Sections, app: Application) -> None:
+def _self_reliance(out: Sections, app: Application) -> None:
     out.item("sub_self_reliance")
     chosen = _selected_types(app)
     if app.self_reliance_scenario.strip() or not chosen or InitiativeType.PROJECT in chosen:
         out.answer(app.self_reliance_scenario)
     else:
-        out.add(Paragraphs((Text(_m("self_reliance_not_applicable")),), kind="body"))
-    out.label(_m("label_continuity"))
+        out.add(Paragraphs((Text(wording("self_reliance_not_applicable")),), kind="body"))
+    out.label(wording("label_continuity"))
     out.answer(app.continuity)
 
 
 def _category_label(category: MemberCategory | None) -> Cell:
-    return _fixed(CATEGORY_LABELS[category]) if category is not None else (_placeholder(),)
+    return fixed(CATEGORY_LABELS[category]) if category is not None else (placeholder(),)
 
 
 def _member_summary(app: Application) -> str:
     """構成員は計N団体（自治体2、企業・事業者3、区分未記入1）。"""
     counts = Counter(m.category for m in app.members)
     parts = [
-        _m("member_summary_item", label=label, count=counts[category])
+        wording("member_summary_item", label=label, count=counts[category])
         for category, label in CATEGORY_LABELS.items()
         if counts[category]
     ]
     if counts[None]:
-        parts.append(_m("member_summary_uncategorised", count=counts[None]))
-    return _m("member_summary", total=len(app.members), breakdown=_m("list_separator").join(parts))
+        parts.append(wording("member_summary_uncategorised", count=counts[None]))
+    return wording("member_summary", total=len(app.members), breakdown=wording("list_separator").join(parts))
 
 
-def _structure(out: _Sections, app: Application) -> None:
+def _structure(out: Sections, app: Application) -> None:
     out.item("sub_structure")
-    out.label(_m("label_secretariat"))
+    out.label(wording("label_secretariat"))
     out.answer(app.secretariat)
 
-    out.label(_m("label_key_persons"))
+    out.label(wording("label_key_persons"))
     out.add(
-        _table(
+        table(
             (
-                ("col_no", 10, "center"),
-                ("col_person_name", 32, "left"),
-                ("col_person_org", 50, "left"),
-                ("col_person_role", 68, "left"),
+                column("col_no", 10, "center"),
+                column("col_person_name", 32, "left"),
+                column("col_person_org", 50, "left"),
+                column("col_person_role", 68, "left"),
             ),
             (
-                (_fixed(str(n)), _cell(p.name), _cell(p.organization), _cell(p.role))
+                (fixed(str(n)), answer_lines(p.name), answer_lines(p.organization), answer_lines(p.role))
                 for n, p in enumerate(app.key_persons, start=1)
             ),
         )
     )
 
-    out.label(_m("label_members"))
+    out.label(wording("label_members"))
     if app.members:
         out.add(Paragraphs((Text(_member_summary(app)),), "plain"))
     out.add(
-        _table(
+        table(
             (
-                ("col_no", 10, "center"),
-                ("col_member_name", 49, "left"),
-                ("col_member_category", 31, "left"),
-                ("col_member_role", 70, "left"),
+                column("col_no", 10, "center"),
+                column("col_member_name", 49, "left"),
+                column("col_member_category", 31, "left"),
+                column("col_member_role", 70, "left"),
             ),
             (
-                (_fixed(str(n)), _cell(m.name), _category_label(m.category), _cell(m.role))
+                (fixed(str(n)), answer_lines(m.name), _category_label(m.category), answer_lines(m.role))
                 for n, m in enumerate(app.members, start=1)
             ),
         )
     )
 
-    out.label(_m("label_municipality_role"))
+    out.label(wording("label_municipality_role"))
     out.answer(app.municipality_role)
 
 
@@ -293,7 +229,7 @@ def _structure(out: _Sections, app: Application) -> None:
 
 def _year(year: int | None, fiscal: bool | None) -> Cell:
     if year is None:
-        return (_placeholder(),)
+        return (placeholder(),)
     full = wareki_year_with_western(year, fiscal=bool(fiscal))
     era = wareki_year(year, fiscal=bool(fiscal))
     rest = full[len(era) :].strip()
@@ -308,7 +244,7 @@ def _kpi_row(number: int, kpi: Kpi, parsed: ParsedKpi | None) -> tuple[Cell, ...
             Text(line) for line in text_lines if line.strip() != indicator.strip()
         )
     else:
-        what = _lines(kpi.text)
+        what = answer_lines(kpi.text)
     kind_slug = kpi.kind or (parsed.kind if parsed else None)
     kind = KPI_KIND_LABELS.get(KpiKind(kind_slug)) if kind_slug in set(KpiKind) else None
     target = kpi.target_value if kpi.target_value is not None else (parsed.target_value if parsed else None)
@@ -316,32 +252,32 @@ def _kpi_row(number: int, kpi: Kpi, parsed: ParsedKpi | None) -> tuple[Cell, ...
     year = kpi.target_year if kpi.target_year is not None else (parsed.target_year if parsed else None)
     fiscal = kpi.fiscal_year if kpi.fiscal_year is not None else (parsed.fiscal_year if parsed else None)
     return (
-        _fixed(str(number)),
+        fixed(str(number)),
         what,
-        _fixed(kind) if kind else (_placeholder(),),
-        _cell(kpi.baseline),
-        _fixed(_number(target)) if target is not None else (_placeholder(),),
-        _cell(unit),
+        fixed(kind) if kind else (placeholder(),),
+        answer_lines(kpi.baseline),
+        fixed(_number(target)) if target is not None else (placeholder(),),
+        answer_lines(unit),
         _year(year, fiscal),
     )
 
 
-def _management(out: _Sections, app: Application, report: CheckReport) -> None:
+def _management(out: Sections, app: Application, report: CheckReport) -> None:
     out.section("sec_management")
     out.item("sub_kpi")
-    out.note(_m("kpi_note"))
+    out.note(wording("kpi_note"))
     parsed: list[ParsedKpi | None] = list(report.kpis) if len(report.kpis) == len(app.kpis) else []
     parsed += [None] * (len(app.kpis) - len(parsed))
     out.add(
-        _table(
+        table(
             (
-                ("col_no", 10, "center"),
-                ("col_kpi_indicator", 41, "left"),
-                ("col_kpi_kind", 23, "center"),
-                ("col_kpi_baseline", 20, "center"),
-                ("col_kpi_target", 20, "right"),
-                ("col_kpi_unit", 20, "center"),
-                ("col_kpi_year", 26, "center"),
+                column("col_no", 10, "center"),
+                column("col_kpi_indicator", 41, "left"),
+                column("col_kpi_kind", 23, "center"),
+                column("col_kpi_baseline", 20, "center"),
+                column("col_kpi_target", 20, "right"),
+                column("col_kpi_unit", 20, "center"),
+                column("col_kpi_year", 26, "center"),
             ),
             (_kpi_row(n, k, p) for n, (k, p) in enumerate(zip(app.kpis, parsed, strict=True), start=1)),
         )
@@ -353,7 +289,7 @@ def _management(out: _Sections, app: Application, report: CheckReport) -> None:
 # --- optional sections ------------------------------------------------------------------------------
 
 
-def _other(out: _Sections, app: Application) -> None:
+def _other(out: Sections, app: Application) -> None:
     items = [
         ("sub_open_data", app.other.open_data),
         ("sub_digital_talent", app.other.digital_talent),
@@ -363,105 +299,39 @@ def _other(out: _Sections, app: Application) -> None:
     if not present:
         return
     out.section("sec_other")
-    out.note(_m("other_note"))
+    out.note(wording("other_note"))
     for key, text in present:
         out.item(key)
         out.answer(text)
 
 
-def _transition(out: _Sections, app: Application, gap: Sequence[TransitionItem] | None) -> None:
+def _transition(out: Sections, app: Application, gap: Sequence[TransitionItem] | None) -> None:
     if not app.transition_from_iot_lab:
         return
     out.section("sec_transition")
-    out.label(_m("label_iot_lab"))
+    out.label(wording("label_iot_lab"))
     out.answer(app.iot_lab_name)
-    out.label(_m("label_changes"))
+    out.label(wording("label_changes"))
     out.add(
-        _table(
-            (("col_no", 10, "center"), ("col_change_item", 44, "left"), ("col_change_detail", 106, "left")),
+        table(
             (
-                (_fixed(str(n)), _cell(g.title), _cell(g.explanation))
+                column("col_no", 10, "center"),
+                column("col_change_item", 44, "left"),
+                column("col_change_detail", 106, "left"),
+            ),
+            (
+                (fixed(str(n)), answer_lines(g.title), answer_lines(g.explanation))
                 for n, g in enumerate(gap or (), start=1)
             ),
         )
     )
 
 
-# --- appendices -------------------------------------------------------------------------------------
-
-
-def _verdict_cells(slug: str, result: ViewpointResult) -> tuple[Cell, Cell]:
-    optional = slug == "other" and result.verdict == "missing"
-    mark = _m("mark_optional" if optional else f"mark_{result.verdict}")
-    lines: list[Text] = []
-    for finding in result.findings:
-        if finding.severity == "ok":
-            continue
-        lines.append(Text(_m("finding", message=clean_text(finding.message).replace("\n", " "))))
-        if finding.hint.strip():
-            lines.append(Text(_m("finding_hint", hint=clean_text(finding.hint).replace("\n", " "))))
-    if not lines:
-        lines.append(Text(_m("no_findings_optional" if optional else f"no_findings_{result.verdict}")))
-    return _fixed(mark), tuple(lines)
-
-
-def _self_check(report: CheckReport) -> list[Block]:
-    out = _Sections()
-    out.add(Heading(1, _m("appendix_check")))
-    out.note(_m("check_intro"))
-    out.note(_m("check_legend"))
-    out.note(_m("check_readiness", percent=round(report.readiness * 100)))
-    eligible = report.eligibility
-    lines = [
-        Text(_m("finding", message=clean_text(f.message))) for f in eligible.findings if f.severity != "ok"
-    ] or [Text(_m("eligibility_ok" if eligible.municipality_participates else "eligibility_missing"))]
-    rows: list[tuple[Cell, ...]] = [
-        (
-            _fixed(_m("eligibility_label")),
-            _fixed(_m("mark_meets" if eligible.municipality_participates else "mark_missing")),
-            tuple(lines),
-        )
-    ]
-    for slug in VIEWPOINT_SLUGS:
-        result = report.viewpoints.get(slug)
-        if result is not None:
-            rows.append((_fixed(clean_text(result.label)), *_verdict_cells(slug, result)))
-    out.add(
-        _table(
-            (("col_viewpoint", 34, "left"), ("col_verdict", 14, "center"), ("col_findings", 112, "left")),
-            rows,
-        )
-    )
-    return out.blocks
-
-
-def _interview(report: CheckReport, *, transition: bool) -> list[Block]:
-    out = _Sections()
-    out.add(Heading(1, _m("appendix_interview")))
-    out.note(_m("interview_intro"))
-    questions = interview_questions(report, transition=transition)
-    out.add(
-        _table(
-            (
-                ("col_no", 10, "center"),
-                ("col_viewpoint", 30, "left"),
-                ("col_question", 74, "left"),
-                ("col_answer_memo", 46, "left"),
-            ),
-            (
-                (_fixed(str(n)), _fixed(clean_text(q.group)), _fixed(q.text), _fixed(""))
-                for n, q in enumerate(questions, start=1)
-            ),
-        )
-    )
-    return out.blocks
-
-
 # --- entry point ------------------------------------------------------------------------------------
 
 
 def _page_number() -> tuple[str, str]:
-    before, _, after = _m("page_number", page=_PAGE).partition(_PAGE)
+    before, _, after = wording("page_number", page=_PAGE).partition(_PAGE)
     return before, after
 
 
@@ -479,9 +349,9 @@ def build_document_view(
     draft; ``transition_gap`` the changes to list for a former 地方版IoT推進ラボ.
     """
     applicant_line = clean_text(applicant).replace("\n", " ").strip() or clean_text(app.secretariat).strip()
-    applicant_text = Text(applicant_line) if applicant_line else _placeholder()
+    applicant_text = Text(applicant_line) if applicant_line else placeholder()
     lab = clean_text(app.lab_name).replace("\n", " ").strip()
-    out = _Sections()
+    out = Sections()
     _vision(out, app)
     out.section("sec_plan")
     _initiatives(out, app)
@@ -491,15 +361,15 @@ def build_document_view(
     _other(out, app)
     _transition(out, app, transition_gap)
     appendix = [
-        *_self_check(report),
+        *self_check(report),
         PageBreak(),
-        *_interview(report, transition=app.transition_from_iot_lab),
+        *interview(report, transition=app.transition_from_iot_lab),
     ]
     return DocumentView(
-        title=_m("title"),
-        draft_mark=_m("draft_mark"),
+        title=wording("title"),
+        draft_mark=wording("draft_mark"),
         date=wareki_date(today),
-        lab_name=Text(lab) if lab else _placeholder(),
+        lab_name=Text(lab) if lab else placeholder(),
         applicant=applicant_text,
         info=_info(app, applicant_text),
         body=tuple(out.blocks),

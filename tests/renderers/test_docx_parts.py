@@ -187,3 +187,24 @@ def test_every_docx_message_renders() -> None:
     }
     for key in keys("docx"):
         assert message(key, **params)
+
+
+def test_eligibility_row_shows_findings_with_hints() -> None:
+    from renderers.docx.appendix import self_check
+
+    finding = Finding(
+        code="eligibility.no_consent",
+        severity="warn",
+        field="secretariat",
+        message="事務局が自治体ではないようです。",
+        hint="同意を一文加えてください。",
+    )
+    report = CheckReport(
+        viewpoints={}, eligibility=EligibilityResult(municipality_participates=True, findings=[finding])
+    )
+    check = next(b for b in self_check(report) if isinstance(b, TableView))
+    assert check.rows[0][1][0].text == "△"
+    assert [t.text for t in check.rows[0][2]] == [
+        "・事務局が自治体ではないようです。",
+        "→ 同意を一文加えてください。",
+    ]
