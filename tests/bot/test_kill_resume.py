@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.service import to_engine_draft
+from bot.service import DialogService, to_engine_draft
+from bot.wiring import build_engine
+from dialogs.events import Start, Text
+from dialogs.replies import Notice
 from storage import SQLiteStore
 from tests.answers import FULL_APPLICATION
 
@@ -34,36 +38,54 @@ def _start(db: Path) -> subprocess.Popen[str]:
 
 
 class _Reader:
-    """Collects the child's output on a thread; ``turn`` waits until a reply has fully arrived."""
+    """Collects the child's output on a thread, so the test can wait for an acknowledgement."""
 
     def __init__(self, proc: subprocess.Popen[str]) -> None:
-        self.lines: queue.Queue[str] = queue.Queue()
+        self.text = ""
+        self.lock = threading.Lock()
         assert proc.stdout is not None
         stream = proc.stdout
-        threading.Thread(target=lambda: [self.lines.put(line) for line in stream], daemon=True).start()
+        threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
 
-    def turn(self, *, quiet: float = 0.25, limit: float = 20.0) -> str:
-        got: list[str] = [self.lines.get(timeout=limit)]
-        while True:
-            try:
-                got.append(self.lines.get(timeout=quiet))
-            except queue.Empty:
-                return "".join(got)
+    def _pump(self, stream: Any) -> None:
+        for line in stream:
+            with self.lock:
+                self.text += line
+
+    def wait_for(self, marker: str, count: int, limit: float = 30.0) -> None:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.text.count(marker) >= count:
+                    return
+            time.sleep(0.01)
+        raise AssertionError(f"{marker!r} not seen {count} times:\n{self.text[-2000:]}")
+
+
+def _acks_for(lines: list[str], tmp_path: Path) -> int:
+    """How many answers the dialog acknowledges for ``lines`` (run in-process on another db)."""
+    store = SQLiteStore(tmp_path / "dry.db")
+    service = DialogService(store=store, engine=build_engine())
+    session = service.session(lab="L", person="山田")
+    service.handle(session, Start())
+    acks = 0
+    for line in lines:
+        replies = service.handle(session, Text(line)) or []
+        acks += sum(1 for r in replies if isinstance(r, Notice) and r.key == "saved")
+    store.close()
+    return acks
 
 
 @pytest.mark.parametrize("kill_after", [4, 9, 13])
 def test_kill_between_answers_then_resume(tmp_path: Path, kill_after: int) -> None:
     db = tmp_path / "k.db"
+    expected = _acks_for(FULL_APPLICATION[:kill_after], tmp_path)
     proc = _start(db)
     reader = _Reader(proc)
-    assert "■ ラボの名称" in reader.turn()
     assert proc.stdin is not None
-    last = ""
-    for sent in range(kill_after):
-        proc.stdin.write(FULL_APPLICATION[sent] + "\n")
-        proc.stdin.flush()
-        last = reader.turn()
-    assert "保存しました" in last  # the last answer was acknowledged
+    proc.stdin.write("".join(line + "\n" for line in FULL_APPLICATION[:kill_after]))
+    proc.stdin.flush()
+    reader.wait_for("保存しました", expected)  # every answer so far acknowledged
     sent = kill_after
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
