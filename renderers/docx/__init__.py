@@ -14,11 +14,12 @@ from typing import IO
 from criteria.application import Application
 from criteria.report import CheckReport
 from renderers.docx.model import DocumentView
-from renderers.docx.view import TransitionChange, TransitionItem, build_document_view
+from renderers.docx.view import GapItem, TransitionChange, TransitionItem, build_document_view
 from renderers.docx.writer import render_docx
 
 __all__ = [
     "DocumentView",
+    "GapItem",
     "TransitionChange",
     "TransitionItem",
     "build_document_view",
@@ -34,8 +35,13 @@ def write_application_docx(
     *,
     applicant: str = "",
     today: dt.date,
-    transition_gap: Sequence[TransitionItem] | None = None,
+    transition_gap: Sequence[GapItem] | None = None,
 ) -> None:
-    """Build the view of ``app`` and write it to ``out``; raises ``OSError`` when it cannot write."""
+    """Build the view of ``app`` and write it to ``out``; raises ``OSError`` when it cannot write.
+
+    ``transition_gap`` lists the changes from a 地方版IoT推進ラボ (shown only when
+    ``app.transition_from_iot_lab``): objects with ``title`` and ``explanation``, ``(title,
+    explanation)`` pairs or mappings with those keys.
+    """
     view = build_document_view(app, report, applicant=applicant, today=today, transition_gap=transition_gap)
     render_docx(view, out)

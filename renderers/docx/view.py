@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,7 +34,7 @@ from renderers.docx.sanitize import clean_lines, clean_text
 
 _PAGE = "\uffffPAGE\uffff"  # stands for the PAGE field while the footer text is rendered
 
-__all__ = ["DocumentView", "TransitionChange", "TransitionItem", "build_document_view"]
+__all__ = ["DocumentView", "GapItem", "TransitionChange", "TransitionItem", "build_document_view"]
 
 
 def _number(value: float) -> str:
@@ -60,6 +60,20 @@ class TransitionChange:
 
     title: str
     explanation: str
+
+
+GapItem = TransitionItem | tuple[str, str] | Mapping[str, str]
+"""What ``transition_gap`` accepts: an object with ``title`` and ``explanation``, a
+``(title, explanation)`` pair, or a mapping with those two keys."""
+
+
+def _gap_text(item: GapItem) -> tuple[str, str]:
+    if isinstance(item, Mapping):
+        return str(item.get("title", "")), str(item.get("explanation", ""))
+    if isinstance(item, tuple):
+        title, explanation = (*item, "", "")[:2]
+        return str(title), str(explanation)
+    return str(getattr(item, "title", "")), str(getattr(item, "explanation", ""))
 
 
 # --- cover ------------------------------------------------------------------------------------------
@@ -305,7 +319,7 @@ def _other(out: Sections, app: Application) -> None:
         out.answer(text)
 
 
-def _transition(out: Sections, app: Application, gap: Sequence[TransitionItem] | None) -> None:
+def _transition(out: Sections, app: Application, gap: Sequence[GapItem] | None) -> None:
     if not app.transition_from_iot_lab:
         return
     out.section("sec_transition")
@@ -320,8 +334,8 @@ def _transition(out: Sections, app: Application, gap: Sequence[TransitionItem] |
                 column("col_change_detail", 106, "left"),
             ),
             (
-                (fixed(str(n)), answer_lines(g.title), answer_lines(g.explanation))
-                for n, g in enumerate(gap or (), start=1)
+                (fixed(str(n)), answer_lines(title), answer_lines(explanation))
+                for n, (title, explanation) in enumerate(map(_gap_text, gap or ()), start=1)
             ),
         )
     )
@@ -341,7 +355,7 @@ def build_document_view(
     *,
     applicant: str = "",
     today: dt.date,
-    transition_gap: Sequence[TransitionItem] | None = None,
+    transition_gap: Sequence[GapItem] | None = None,
 ) -> DocumentView:
     """The complete, XML-safe view of the draft 実施計画書 for ``app``.
 

@@ -208,3 +208,21 @@ def test_eligibility_row_shows_findings_with_hints() -> None:
         "・事務局が自治体ではないようです。",
         "→ 同意を一文加えてください。",
     ]
+
+
+def test_transition_gap_accepts_objects_pairs_and_mappings() -> None:
+    from renderers.docx import TransitionChange
+
+    app = Application(transition_from_iot_lab=True, iot_lab_name="旧ラボ")
+    gap = [
+        TransitionChange("目的", "変革へ"),
+        ("対象", "企業支援を追加"),
+        {"title": "体制", "explanation": "金融機関"},
+    ]
+    view = build_document_view(app, run_checks(app), today=TODAY, transition_gap=gap)
+    changes = next(b for b in view.body if isinstance(b, TableView) and b.columns[1].header == "項目")
+    assert [(r[1][0].text, r[2][0].text) for r in changes.rows] == [
+        ("目的", "変革へ"),
+        ("対象", "企業支援を追加"),
+        ("体制", "金融機関"),
+    ]
