@@ -7,6 +7,7 @@ text: labels resolved, placeholders filled in, 和暦 formatted, characters XML 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
@@ -90,6 +91,8 @@ class DocumentView:
     appendix: tuple[Block, ...]
     page_number: tuple[str, str] = ("- ", " -")
     """The footer text before and after the page number field."""
+    issued: dt.date | None = None
+    """The date of the draft, also written to the file's properties."""
 
     def blocks(self) -> tuple[Block, ...]:
         """Body then appendix, the appendix starting on a new page."""

@@ -389,4 +389,5 @@ def build_document_view(
         body=tuple(out.blocks),
         appendix=tuple(appendix),
         page_number=_page_number(),
+        issued=today,
     )

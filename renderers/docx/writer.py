@@ -8,6 +8,7 @@ the foot of a page. Typography lives in ``styles``, page layout in ``page``, tab
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import IO, Any
@@ -70,11 +71,27 @@ class _Body:
         self.paragraph(styles.NOTE)
 
 
+def _properties(document: Any, view: DocumentView) -> None:
+    """File properties: the draft's title, lab and applicant instead of python-docx's defaults."""
+    props = document.core_properties
+    props.title = view.title
+    props.subject = "" if view.lab_name.placeholder else view.lab_name.text
+    props.author = "" if view.applicant.placeholder else view.applicant.text
+    props.last_modified_by = props.author
+    props.comments = ""
+    props.language = "ja-JP"
+    if view.issued is not None:
+        moment = dt.datetime.combine(view.issued, dt.time(9, 0))
+        props.created = props.modified = moment
+    props.revision = 1
+
+
 def render_docx(view: DocumentView, out: Path | IO[bytes]) -> None:
     """Write ``view`` as a .docx to a path or a binary stream (python-docx may raise ``OSError``)."""
     document = docx.Document()
     styles.apply_styles(document)
     setup_page(document, draft_mark=view.draft_mark, page_number=view.page_number)
+    _properties(document, view)
     body = _Body(document.element.body)
     body.paragraph(styles.COVER_DATE, Text(view.date))
     body.paragraph(styles.TITLE, Text(view.title))

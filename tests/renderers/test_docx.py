@@ -88,6 +88,16 @@ def test_cover_has_title_date_lab_and_applicant(full: docx.document.Document) ->
     assert cell_text(info, 1, 1) == "北浜市長 北浜次郎"
 
 
+def test_file_properties_name_the_draft_not_the_library(full: docx.document.Document) -> None:
+    props = full.core_properties
+    assert props.title == "地域DX推進ラボ 実施計画書（案）"
+    assert props.subject == "北浜ものづくりDX推進ラボ"
+    assert props.author == "北浜市長 北浜次郎"
+    assert "python-docx" not in (props.comments + props.author + props.last_modified_by)
+    assert props.created.date() == TODAY
+    assert props.language == "ja-JP"
+
+
 def test_sections_follow_the_programme_structure(full: docx.document.Document) -> None:
     assert styled(full, "Heading1") == [
         "1　地域が目指すビジョン",
