@@ -1,0 +1,33 @@
+"""``dxlab serve slack|telegram``: run a chat channel until interrupted.
+
+Each channel lives in its own package (``bot.slack``, ``bot.telegram``) exposing ``serve(args)``;
+it is imported only when chosen, so one channel's dependencies never slow down the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+from bot.wiring import add_db_option
+from renderers.messages import message
+
+CHANNELS: dict[str, str] = {"slack": "bot.slack.app", "telegram": "bot.telegram.app"}
+
+
+def add_parser(subparsers: Any) -> None:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "serve", help=message("slack.serve_help"), description=message("slack.serve_help")
+    )
+    parser.add_argument("channel", choices=sorted(CHANNELS), help=message("slack.serve_help_channel"))
+    add_db_option(parser)
+    parser.add_argument("--port", type=int, default=None, help=message("slack.serve_help_port"))
+    parser.add_argument("--host", default=None, help=message("slack.serve_help_host"))
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    module = importlib.import_module(CHANNELS[args.channel])
+    status: int = module.serve(args)
+    return status

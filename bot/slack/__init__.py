@@ -1,0 +1,5 @@
+"""The Slack channel: a slack-bolt app that turns Slack requests into engine events.
+
+``app.build_app`` wires the listeners, ``handlers`` translates events and carries out replies,
+``identity`` maps Slack users and channels to people and labs, ``server`` serves HTTP mode.
+"""

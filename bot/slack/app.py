@@ -1,0 +1,163 @@
+"""The slack-bolt app: listeners that acknowledge at once and work in lazy listeners.
+
+``build_app`` wires the slash command ``/dxlab``, DM messages, App Home, buttons and the record
+modal to ``handlers.SlackAdapter``; ``serve`` runs it in HTTP mode, or in Socket Mode when
+``SLACK_APP_TOKEN`` is set. ``SLACK_API_URL`` points the Web API client elsewhere (tests, proxies).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from bot.errors import UserError
+from bot.service import DialogService
+from bot.settings import load_dotenv
+from bot.slack.handlers import SUBCOMMANDS, SlackAdapter
+from bot.slack.identity import Identity
+from bot.slack.settings import DEFAULT_PORT, SlackSettings
+from renderers.messages import message
+from renderers.slack.elements import RECORD_CALLBACK
+from renderers.slack.limits import mrkdwn_escape
+
+log = logging.getLogger(__name__)
+SLASH_COMMAND = "/dxlab"
+
+
+def web_client(settings: SlackSettings) -> WebClient:
+    """The Web API client: ``SLACK_API_URL`` as base, retrying 429 (Retry-After) and lost connections."""
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url,
+        timeout=15,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=1),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def _display_name(client: WebClient) -> Any:
+    def lookup(user_id: str) -> str:
+        try:
+            profile = client.users_info(user=user_id)["user"]
+        except (SlackApiError, KeyError, TypeError):
+            return user_id
+        names = (
+            (profile.get("profile") or {}).get("display_name"),
+            profile.get("real_name"),
+            profile.get("name"),
+        )
+        return next((str(n) for n in names if n), user_id)
+
+    return lookup
+
+
+def build_app(
+    service: DialogService,
+    settings: SlackSettings,
+    *,
+    client: WebClient | None = None,
+    workers: int = 16,
+) -> App:
+    """The bolt app for ``service``; ``client`` defaults to one on ``settings.api_url``."""
+    client = client or web_client(settings)
+    app = App(
+        token=settings.bot_token,
+        signing_secret=settings.signing_secret or "unused-in-socket-mode",
+        client=client,
+        process_before_response=False,
+        listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dxlab-slack"),
+        request_verification_enabled=not settings.socket_mode,
+    )
+    identity = Identity(service=service, display_name=_display_name(client), admins=settings.admins)
+    adapter = SlackAdapter(service=service, identity=identity, settings=settings)
+
+    def ack_now(ack: Ack) -> None:
+        ack()
+
+    def ack_command(ack: Ack, body: dict[str, Any]) -> None:
+        name = str(body.get("text") or "").strip().partition(" ")[0].lower()
+        if name not in SUBCOMMANDS:
+            ack(text=message("slack.unknown_subcommand", name=name, escape=mrkdwn_escape))
+        elif str(body.get("channel_id") or "").startswith("D"):
+            ack()
+        else:
+            ack(text=message("slack.see_dm"))
+
+    def ack_submission(ack: Ack, body: dict[str, Any]) -> None:
+        errors = adapter.check_submission(body)
+        if errors:
+            ack(response_action="errors", errors=errors)
+        else:
+            ack()
+
+    def message_work(body: dict[str, Any], client: WebClient) -> None:
+        adapter.on_message(body, client)
+
+    def home_work(body: dict[str, Any], client: WebClient) -> None:
+        adapter.on_home_opened(body, client)
+
+    def command_work(body: dict[str, Any], client: WebClient) -> None:
+        adapter.on_command(body, client)
+
+    def action_work(body: dict[str, Any], client: WebClient) -> None:
+        adapter.on_action(body, client)
+
+    def submission_work(body: dict[str, Any], client: WebClient) -> None:
+        adapter.on_submission(body, client)
+
+    app.event("message")(ack=ack_now, lazy=[message_work])
+    app.event("app_home_opened")(ack=ack_now, lazy=[home_work])
+    app.command(SLASH_COMMAND)(ack=ack_command, lazy=[command_work])
+    app.action(re.compile(r"^dx_"))(ack=ack_now, lazy=[action_work])
+    app.view_submission(RECORD_CALLBACK)(ack=ack_submission, lazy=[submission_work])
+    return app
+
+
+def serve(args: argparse.Namespace) -> int:
+    """``dxlab serve slack``: HTTP mode on ``--port`` (or ``PORT``), Socket Mode with an app token."""
+    from bot.wiring import build_service
+
+    load_dotenv()
+    settings = SlackSettings.from_env()
+    missing = settings.missing()
+    if missing:
+        raise UserError(message("slack.missing_settings", names=missing))
+    service = build_service(args.db)
+    try:
+        app = build_app(service, settings)
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            sys.stderr.write(message("slack.serving_socket") + "\n")
+            SocketModeHandler(app, settings.app_token).start()
+            return 0
+        from bot.slack.server import http_server
+
+        host = args.host or "0.0.0.0"
+        port = args.port if args.port is not None else int(os.environ.get("PORT") or DEFAULT_PORT)
+        try:
+            server = http_server(app, host=host, port=port)
+        except OSError as exc:
+            raise UserError(
+                message("slack.cannot_listen", port=port, reason=exc.strerror or str(exc))
+            ) from exc
+        sys.stderr.write(message("slack.serving_http", host=host, port=server.server_port) + "\n")
+        try:
+            server.serve_forever()
+        finally:
+            server.server_close()
+        return 0
+    finally:
+        service.store.close()

@@ -1,0 +1,334 @@
+"""Slack requests → engine events → Slack messages, files and views.
+
+Every listener acknowledges first (``app.py``) and does its work here, in a lazy listener, so the
+3-second acknowledgement holds whatever the engine, the database or the export take. Each turn
+carries an idempotency key (``event_id`` for events, the action or view id for interactions), so
+Slack's retries and duplicate deliveries are applied once, in the same transaction as the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.errors import UserError
+from bot.exporter import export_to_dir
+from bot.service import DialogService, Session, to_engine_draft
+from bot.slack import forms
+from bot.slack.identity import Identity
+from bot.slack.settings import SlackSettings
+from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
+from dialogs.replies import ExportRequest, Notice, Reply, Scorecard
+from dialogs.state import Cursor, DialogState
+from dialogs.words import COMMAND_NAMES, CommandName
+from renderers.messages import message
+from renderers.slack.blocks import SlackMessage, render_messages, text_message
+from renderers.slack.elements import (
+    COMMAND,
+    EDIT_PICK,
+    FORM,
+    FORM_EDIT,
+    MULTI_SELECT,
+    MULTI_SUBMIT,
+    PICK,
+    decode,
+    encode,
+)
+from renderers.slack.limits import mrkdwn_escape
+from renderers.slack.views import HomeModel, home_view, record_modal
+
+log = logging.getLogger(__name__)
+
+SUBCOMMANDS: frozenset[str] = frozenset(
+    {"", "start", "status", "review", "export", "help", "edit", "bind", "link"}
+)
+POSITION_COMMANDS: frozenset[str] = frozenset({"back", "skip"})
+
+
+def slack_unescape(text: str) -> str:
+    """Slack sends typed ``<``, ``>`` and ``&`` escaped; store what the person typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+class SlackAdapter:
+    """Carries out one Slack request's work against the dialog service."""
+
+    def __init__(self, *, service: DialogService, identity: Identity, settings: SlackSettings) -> None:
+        self.service = service
+        self.identity = identity
+        self.settings = settings
+        self._locks: dict[int, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._dm: dict[str, str] = {}
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    def _lock(self, person_id: int) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(person_id, threading.Lock())
+
+    def dm_channel(self, client: WebClient, user_id: str) -> str:
+        channel = self._dm.get(user_id)
+        if channel is None:
+            channel = str(client.conversations_open(users=user_id)["channel"]["id"])
+            self._dm[user_id] = channel
+        return channel
+
+    def post(self, client: WebClient, channel: str, messages: list[SlackMessage]) -> None:
+        for m in messages:
+            client.chat_postMessage(channel=channel, text=m.text, blocks=list(m.blocks))
+
+    def say(self, client: WebClient, channel: str, key: str, **params: Any) -> None:
+        self.post(client, channel, [text_message(message(f"slack.{key}", escape=mrkdwn_escape, **params))])
+
+    def turn(
+        self,
+        client: WebClient,
+        session: Session,
+        event: Event,
+        *,
+        channel: str,
+        key: str,
+        expect_step: str | None = None,
+    ) -> None:
+        """One engine turn; replies posted to ``channel``; nothing when ``key`` was already done."""
+        with self._lock(session.person.id):
+            if expect_step is not None and not self._at_step(session, expect_step):
+                replies: list[Reply] | None = [Notice("stale_button")]
+            else:
+                replies = self.service.handle(session, event, event_id=f"slack:{key}")
+        if replies is None:
+            return
+        self.post(client, channel, render_messages(replies))
+        for reply in replies:
+            if isinstance(reply, ExportRequest):
+                self.export(client, session, channel, reply.format)
+
+    def _at_step(self, session: Session, step_id: str) -> bool:
+        cursor = Cursor.from_json(self.service.store.cursor(session.lab.id, session.person.id))
+        return not cursor.done and cursor.step_id == step_id
+
+    def export(self, client: WebClient, session: Session, channel: str, fmt: str) -> None:
+        """Write the draft and upload it to ``channel`` with ``files_upload_v2``."""
+        app = self.service.application(session.lab)
+        with tempfile.TemporaryDirectory(prefix="dxlab-slack-") as folder:
+            try:
+                try:
+                    path = export_to_dir(
+                        app, session.lab.name, "docx" if fmt == "docx" else "json", Path(folder)
+                    )
+                except ImportError:
+                    log.warning("the docx writer is not available: exporting JSON")
+                    self.say(client, channel, "export_json_fallback")
+                    path = export_to_dir(app, session.lab.name, "json", Path(folder))
+            except UserError as exc:
+                self.post(
+                    client, channel, [text_message(message("dialog.export_failed", reason=exc.message))]
+                )
+                return
+            try:
+                client.files_upload_v2(
+                    channel=channel,
+                    file=str(path),
+                    filename=path.name,
+                    title=path.stem,
+                    initial_comment=message("slack.export_comment", lab=app.lab_name or session.lab.name),
+                )
+            except (SlackApiError, SlackClientError, OSError) as exc:
+                log.warning("export upload failed: %s", exc)
+                self.say(client, channel, "export_upload_failed", reason=type(exc).__name__)
+
+    # --- events --------------------------------------------------------------------------------
+
+    def on_message(self, body: Mapping[str, Any], client: WebClient) -> None:
+        """A message typed in the DM with the app: an answer or a command word."""
+        event = body.get("event") or {}
+        if event.get("subtype") or event.get("bot_id") or event.get("channel_type") != "im":
+            return
+        user = str(event.get("user") or "")
+        if not user:
+            return
+        session = self.identity.session(user)
+        channel = str(event["channel"])
+        self._dm[user] = channel
+        key = str(body.get("event_id") or f"msg:{channel}:{event.get('ts')}")
+        self.turn(
+            client, session, Text(slack_unescape(str(event.get("text") or ""))), channel=channel, key=key
+        )
+
+    def on_home_opened(self, body: Mapping[str, Any], client: WebClient) -> None:
+        event = body.get("event") or {}
+        if event.get("tab") != "home":
+            return
+        self.publish_home(client, str(event["user"]))
+
+    def publish_home(self, client: WebClient, user: str) -> None:
+        session = self.identity.session(user)
+        store = self.service.store
+        state = DialogState(
+            draft=to_engine_draft(store.draft(session.lab.id)),
+            cursor=Cursor.from_json(store.cursor(session.lab.id, session.person.id)),
+            person=session.person.name,
+        )
+        _, replies = self.service.engine.handle(state, Command("status"))  # pure: nothing is written
+        card = next(r for r in replies if isinstance(r, Scorecard))
+        client.views_publish(user_id=user, view=home_view(HomeModel(session.lab.name, card)))
+
+    # --- the slash command ---------------------------------------------------------------------
+
+    def on_command(self, body: Mapping[str, Any], client: WebClient) -> None:
+        """``/dxlab [start|status|review|export|help|bind|link] …``; answers go to the DM."""
+        user = str(body["user_id"])
+        name, _, argument = str(body.get("text") or "").strip().partition(" ")
+        name, argument = name.lower(), slack_unescape(argument.strip())
+        where = str(body.get("channel_id") or "")
+        channel = self.dm_channel(client, user)
+        key = f"command:{body.get('trigger_id') or body.get('command_ts') or ''}"
+        if name not in SUBCOMMANDS:
+            return  # the acknowledgement already said so
+        if name == "bind":
+            result = self.identity.bind(user, argument, channel_id=where)
+            self.say(client, channel, result.key, **result.params)
+            return
+        if name == "link":
+            self.link(client, user, channel, argument)
+            return
+        resolved = self.identity.resolve(user, channel_id=where)
+        if resolved.joined is not None:
+            self.say(client, channel, "joined_channel_lab", lab=resolved.joined.name)
+        if name == "help":
+            self.say(client, channel, "command_help")
+        event: Event = Start() if name in ("", "start") else Command(_command(name), argument)
+        self.turn(client, resolved.session, event, channel=channel, key=key)
+
+    def link(self, client: WebClient, user: str, channel: str, code: str) -> None:
+        if not code:
+            ttl = self.settings.link_ttl_seconds
+            issued = self.identity.create_link_code(user, ttl_seconds=ttl)
+            self.say(client, channel, "link_code", code=issued, minutes=ttl // 60)
+            return
+        linked = self.identity.redeem(user, code)
+        if linked is None:
+            self.say(client, channel, "link_invalid")
+            return
+        person, lab = linked
+        if lab is None:
+            self.say(client, channel, "linked_no_lab", name=person.name)
+            return
+        self.say(client, channel, "linked", name=person.name, lab=lab.name)
+        self.turn(client, self.identity.session(user), Start(), channel=channel, key=f"linked:{code}")
+
+    # --- buttons and selects -------------------------------------------------------------------
+
+    def on_action(self, body: Mapping[str, Any], client: WebClient) -> None:
+        action = (body.get("actions") or [{}])[0]
+        action_id = str(action.get("action_id") or "")
+        if action_id == MULTI_SELECT:
+            return  # ticking a checkbox; the 決定 button sends the choice
+        user = str(body["user"]["id"])
+        container = body.get("container") or {}
+        from_dm = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+        channel = from_dm if from_dm.startswith("D") else self.dm_channel(client, user)
+        session = self.identity.session(user)
+        key = f"action:{user}:{action.get('action_ts') or body.get('trigger_id')}"
+        chosen = (action.get("selected_option") or {}).get("value")
+        data = decode(action.get("value") or chosen)
+        step_id = str(data.get("s") or "")
+        if action_id.startswith(PICK):
+            self.turn(client, session, Pick(step_id, str(data.get("v", ""))), channel=channel, key=key)
+        elif action_id == MULTI_SUBMIT:
+            picked = _checked(body.get("state") or {}, step_id)
+            self.turn(client, session, Pick(step_id, ",".join(picked)), channel=channel, key=key)
+        elif action_id.startswith(COMMAND + "_"):
+            name = action_id.removeprefix(COMMAND + "_")
+            event: Event = Start() if name == "start" else Command(_command(name))
+            expect = step_id if name in POSITION_COMMANDS and step_id else None
+            self.turn(client, session, event, channel=channel, key=key, expect_step=expect)
+        elif action_id.startswith(EDIT_PICK):
+            self.turn(client, session, Command("edit", str(chosen or "")), channel=channel, key=key)
+        elif action_id in (FORM, FORM_EDIT):
+            index = data.get("i")
+            self.open_form(
+                client,
+                session,
+                str(body["trigger_id"]),
+                step_id,
+                index if isinstance(index, int) else None,
+                channel,
+            )
+
+    def open_form(
+        self,
+        client: WebClient,
+        session: Session,
+        trigger_id: str,
+        step_id: str,
+        index: int | None,
+        channel: str,
+    ) -> None:
+        flow = self.service.engine.flow
+        if not flow.has_step(step_id) or flow.step(step_id).record is None:
+            self.post(client, channel, render_messages([Notice("stale_button")]))
+            return
+        step = flow.step(step_id)
+        record: Mapping[str, Any] | None = None
+        if index is not None:
+            records = self.service.store.draft(session.lab.id).answers.get(step.field) or []
+            if not 0 <= index < len(records) or not isinstance(records[index], Mapping):
+                self.post(client, channel, render_messages([Notice("stale_button")]))
+                return
+            record = records[index]
+        metadata = encode(s=step_id, i=index, c=channel)
+        view = record_modal(
+            step, metadata=metadata, record=record, number=None if index is None else index + 1
+        )
+        client.views_open(trigger_id=trigger_id, view=view)
+
+    # --- the record modal ----------------------------------------------------------------------
+
+    def check_submission(self, body: Mapping[str, Any]) -> dict[str, str]:
+        """Errors by block id for ``response_action: errors`` (run while acknowledging)."""
+        view = body.get("view") or {}
+        meta = decode(view.get("private_metadata"))
+        flow = self.service.engine.flow
+        step_id = str(meta.get("s") or "")
+        if not flow.has_step(step_id) or flow.step(step_id).record is None:
+            blocks = [b.get("block_id") for b in view.get("blocks", []) if b.get("type") == "input"]
+            return {str(blocks[0]): message("slack.modal_stale")} if blocks else {}
+        step = flow.step(step_id)
+        values = forms.complete(step, forms.read_values((view.get("state") or {}).get("values") or {}))
+        return forms.validate(step, values)
+
+    def on_submission(self, body: Mapping[str, Any], client: WebClient) -> None:
+        if self.check_submission(body):
+            return
+        view = body["view"]
+        meta = decode(view.get("private_metadata"))
+        step = self.service.engine.flow.step(str(meta["s"]))
+        values = forms.complete(step, forms.read_values(view["state"]["values"]))
+        user = str(body["user"]["id"])
+        channel = str(meta.get("c") or "") or self.dm_channel(client, user)
+        index = meta.get("i")
+        event = SubmitRecord(step.id, values, index if isinstance(index, int) else None)
+        self.turn(client, self.identity.session(user), event, channel=channel, key=f"view:{view['id']}")
+
+
+def _command(name: str) -> CommandName:
+    for known in COMMAND_NAMES:
+        if known == name:
+            return known
+    return "help"
+
+
+def _checked(state: Mapping[str, Any], step_id: str) -> list[str]:
+    values = state.get("values") or {}
+    block = values.get(f"{MULTI_SELECT}:{step_id}"[:255]) or {}
+    element = block.get(MULTI_SELECT) or {}
+    return [str(o.get("value")) for o in element.get("selected_options") or []]
