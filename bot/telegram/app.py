@@ -1,0 +1,173 @@
+"""``dxlab serve telegram``: the python-telegram-bot Application, by long polling or a webhook.
+
+Owns the composition of the Telegram channel: the Application (Bot API base URL, AIORateLimiter
+with retries, handlers, the command menu) and how it runs — long polling by default, a webhook
+when ``TELEGRAM_WEBHOOK_URL`` is set (``TELEGRAM_WEBHOOK_SECRET`` is then required, and requests
+without it get 403).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.errors import UserError
+from bot.service import DialogService
+from bot.settings import load_dotenv
+from bot.telegram.handlers import COMMANDS, TelegramDialog
+from bot.wiring import build_engine, open_db
+from renderers.messages import message
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API = "https://api.telegram.org"
+MENU = ("start", "apply", "status", "review", "export", "back", "skip", "edit", "help", "cancel", "link")
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+DEFAULT_WEBHOOK_PORT = 8443
+
+
+def api_urls(base: str | None) -> tuple[str, str]:
+    """The Bot API and file URLs (before the token) for a server address such as a local Bot API."""
+    root = (base or DEFAULT_API).rstrip("/")
+    if "{token}" in root:
+        return root, root.replace("/bot{token}", "/file/bot{token}")
+    root = root.removesuffix("/bot")
+    return f"{root}/bot", f"{root}/file/bot"
+
+
+def menu_commands() -> list[BotCommand]:
+    """The command menu, with Japanese descriptions."""
+    return [BotCommand(name, message(f"telegram.command_{name}")) for name in MENU]
+
+
+def rate_limiter(*, max_retries: int = 5, overall_max_rate: float = 30, group_max_rate: float = 20) -> AIORateLimiter:
+    """Telegram's broadcast limits, and retries on 429 so a message is delayed, never dropped."""
+    return AIORateLimiter(
+        overall_max_rate=overall_max_rate, group_max_rate=group_max_rate, max_retries=max_retries
+    )
+
+
+def build_application(
+    *,
+    service: DialogService,
+    token: str,
+    base_url: str | None = None,
+    limiter: AIORateLimiter | None = None,
+    updater: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """The Application with our handlers; ``base_url`` points at another Bot API server."""
+    api, files = api_urls(base_url)
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(api)
+        .base_file_url(files)
+        .rate_limiter(limiter or rate_limiter())
+        .concurrent_updates(False)
+    )
+    if not updater:
+        builder = builder.updater(None)
+    dialog = TelegramDialog(service=service)
+
+    async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        await app.bot.set_my_commands(menu_commands())
+
+    async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+        dialog.close()
+
+    application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
+    application.bot_data["dialog"] = dialog
+    application.add_handler(CommandHandler("link", dialog.on_link))
+    application.add_handler(CommandHandler(list(COMMANDS), dialog.on_command))
+    application.add_handler(MessageHandler(filters.COMMAND, dialog.on_unknown_command))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, dialog.on_text))
+    application.add_handler(CallbackQueryHandler(dialog.on_callback))
+    application.add_error_handler(dialog.on_error)
+    return application
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """Where the webhook server listens and what Telegram is told."""
+
+    url: str
+    secret: str
+    listen: str = "127.0.0.1"
+    port: int = DEFAULT_WEBHOOK_PORT
+
+
+async def start(application: Application, *, webhook: Webhook | None = None, poll_timeout: int = 10) -> None:  # type: ignore[type-arg]
+    """Initialise and start receiving updates inside a running event loop (tests, benchmarks)."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    if webhook is not None:
+        await application.updater.start_webhook(
+            listen=webhook.listen,
+            port=webhook.port,
+            url_path=urlparse(webhook.url).path.lstrip("/"),
+            webhook_url=webhook.url,
+            secret_token=webhook.secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        await application.updater.start_polling(timeout=poll_timeout, allowed_updates=ALLOWED_UPDATES)
+    await application.start()
+
+
+async def stop(application: Application) -> None:  # type: ignore[type-arg]
+    """The counterpart of ``start``: stop receiving, finish the queued updates, shut down."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the bot until interrupted (settings from the environment and ``.env``)."""
+    load_dotenv()
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise UserError(message("telegram.missing_token"))
+    webhook_url = os.environ.get("TELEGRAM_WEBHOOK_URL", "").strip()
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+    if webhook_url and not secret:
+        raise UserError(message("telegram.missing_secret"))
+    store = open_db(getattr(args, "db", None))
+    service = DialogService(store=store, engine=build_engine())
+    application = build_application(
+        service=service, token=token, base_url=os.environ.get("TELEGRAM_API_BASE_URL") or None
+    )
+    try:
+        if webhook_url:
+            application.run_webhook(
+                listen=args.host or "127.0.0.1",
+                port=args.port or DEFAULT_WEBHOOK_PORT,
+                url_path=urlparse(webhook_url).path.lstrip("/"),
+                webhook_url=webhook_url,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    finally:
+        store.close()
+    return 0

@@ -1,0 +1,85 @@
+"""Who a Telegram user is, and which lab's draft a chat works on.
+
+Owns the mapping from Telegram ids to our people and labs: a user is the person known on channel
+``telegram`` by their user id (or, after ``/link CODE``, the person who made the code in Slack or
+the terminal). The lab is the one bound to the group chat, else the one bound to the user, else a
+new lab of their own. Synchronous: called on the store's writer thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.service import Session
+from renderers.messages import message
+from storage.base import Lab, Person, Store
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The platform facts we need about an update's author and chat."""
+
+    user_id: int
+    full_name: str
+    chat_id: int
+    private: bool
+
+
+class Identity:
+    """Resolves people and labs for Telegram updates."""
+
+    def __init__(self, *, store: Store) -> None:
+        self.store = store
+
+    def person(self, sender: Sender) -> Person:
+        return self.store.person(sender.full_name or str(sender.user_id), channel=CHANNEL, external_id=str(sender.user_id))
+
+    def lab(self, sender: Sender) -> Lab:
+        if not sender.private:
+            group_lab = self.store.bound_lab(CHANNEL, str(sender.chat_id))
+            if group_lab is not None:
+                return group_lab
+        own = self.store.bound_lab(CHANNEL, str(sender.user_id))
+        if own is not None:
+            return own
+        lab = self.store.lab(message("telegram.default_lab", name=sender.full_name, id=sender.user_id))
+        self.store.bind(CHANNEL, str(sender.user_id), lab.id)
+        return lab
+
+    def session(self, sender: Sender) -> Session:
+        return Session(lab=self.lab(sender), person=self.person(sender), channel=CHANNEL)
+
+    def bind_group(self, sender: Sender) -> Lab | None:
+        """Make an unbound group chat work on the sender's lab; the lab when newly bound."""
+        if sender.private or self.store.bound_lab(CHANNEL, str(sender.chat_id)) is not None:
+            return None
+        lab = self.lab(sender)
+        self.store.bind(CHANNEL, str(sender.chat_id), lab.id)
+        log.info("telegram chat %s bound to lab %s", sender.chat_id, lab.id)
+        return lab
+
+    def create_code(self, sender: Sender) -> str:
+        """A one-time code that links another channel to this Telegram user's person."""
+        return self.store.create_link_code(self.person(sender).id)
+
+    def redeem(self, sender: Sender, code: str) -> Person | None:
+        """Become the person of ``code``, and work on their lab; ``None`` for a bad code."""
+        person = self.store.redeem_link_code(code, channel=CHANNEL, external_id=str(sender.user_id))
+        if person is None:
+            return None
+        lab = self._lab_of(person)
+        if lab is not None:
+            self.store.bind(CHANNEL, str(sender.user_id), lab.id)
+        return person
+
+    def _lab_of(self, person: Person) -> Lab | None:
+        """The lab ``person`` has a place in (their cursor), if any."""
+        for lab in self.store.labs():
+            if self.store.cursor(lab.id, person.id) is not None:
+                return lab
+        return None

@@ -1,0 +1,2 @@
+"""Telegram messages: replies as HTML (``html``), inline keyboards (``keyboards``) and their
+``callback_data`` (``callbacks``)."""

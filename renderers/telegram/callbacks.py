@@ -1,0 +1,96 @@
+"""Inline keyboard ``callback_data``: what a button means, in at most 64 bytes of UTF-8.
+
+Owns the encoding of button actions. Labels never go into the data (they are Japanese and long);
+values are short choice numbers. A step id that would not fit is replaced by a short hash
+(``#`` + 10 hex digits) that ``decode`` maps back through the list of known step ids, so the data
+stays valid across restarts without any table.
+
+Formats: ``p|<step>|<value>`` a choice (→ ``Pick``), ``m|<step>|<mask>`` a multichoice toggle (the
+whole selection as a bit mask, so a repeated press is harmless), ``e|<number>`` an edit-menu entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_BYTES = 64
+SEP = "|"
+
+
+@dataclass(frozen=True)
+class PickData:
+    """A choice button: answer ``step_id`` with ``value``."""
+
+    step_id: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ToggleData:
+    """A multichoice button: show the keyboard of ``step_id`` with ``mask`` selected."""
+
+    step_id: str
+    mask: int
+
+
+@dataclass(frozen=True)
+class EditData:
+    """An edit-menu button: jump to question ``number``."""
+
+    number: int
+
+
+CallbackData = PickData | ToggleData | EditData
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def step_key(step_id: str) -> str:
+    """The short form of a step id: ``#`` and 10 hex digits of its SHA-1."""
+    return "#" + hashlib.sha1(step_id.encode("utf-8")).hexdigest()[:10]
+
+
+def _pack(kind: str, step_id: str, value: str) -> str:
+    if SEP in value:
+        raise ValueError(f"callback value must not contain {SEP!r}: {value!r}")
+    data = SEP.join((kind, step_id, value))
+    if SEP in step_id or _size(data) > MAX_BYTES:
+        data = SEP.join((kind, step_key(step_id), value))
+    if _size(data) > MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def encode(data: CallbackData) -> str:
+    """The ``callback_data`` string of a button (never more than 64 bytes)."""
+    if isinstance(data, PickData):
+        return _pack("p", data.step_id, data.value)
+    if isinstance(data, ToggleData):
+        return _pack("m", data.step_id, str(data.mask))
+    return f"e{SEP}{int(data.number)}"
+
+
+def decode(raw: str, step_ids: Iterable[str]) -> CallbackData | None:
+    """The action of ``raw``; ``None`` when it is not ours or names an unknown step."""
+    parts = raw.split(SEP)
+    try:
+        if parts[0] == "e" and len(parts) == 2:
+            return EditData(int(parts[1]))
+        if parts[0] not in ("p", "m") or len(parts) != 3:
+            return None
+        kind, key, value = parts
+        step_id = key
+        if key.startswith("#"):
+            found = next((s for s in step_ids if step_key(s) == key), None)
+            if found is None:
+                return None
+            step_id = found
+        if kind == "p":
+            return PickData(step_id, value)
+        return ToggleData(step_id, int(value))
+    except ValueError:
+        return None

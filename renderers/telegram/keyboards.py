@@ -1,0 +1,77 @@
+"""Inline keyboards for engine replies: choices, yes/no, the records menu and the edit menu.
+
+Owns which reply gets which buttons. Button labels come from the flow (choice labels) or the
+``telegram`` message catalogue; what a button does is in its ``callback_data``
+(``renderers.telegram.callbacks``), which never carries a label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from dialogs.flow import Choice
+from dialogs.replies import EditMenu, Question, RecordFieldQuestion, RecordMenu, Reply
+from renderers.messages import message
+from renderers.telegram.callbacks import EditData, PickData, ToggleData, encode
+
+EDIT_COLUMNS = 6
+MAX_LABEL = 60
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def _button(label: str, data: PickData | ToggleData | EditData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(_label(label), callback_data=encode(data))
+
+
+def choice_keyboard(step_id: str, choices: Sequence[Choice]) -> InlineKeyboardMarkup:
+    """One button per choice (answers with the choice's number, as if typed)."""
+    return InlineKeyboardMarkup(
+        [[_button(c.label, PickData(step_id, str(i)))] for i, c in enumerate(choices, 1)]
+    )
+
+
+def multichoice_keyboard(step_id: str, choices: Sequence[Choice], mask: int = 0) -> InlineKeyboardMarkup:
+    """Toggle buttons showing the selection ``mask``, and 決定 once something is selected."""
+    rows = []
+    for i, c in enumerate(choices):
+        on = bool(mask & (1 << i))
+        label = message("telegram.multi_on" if on else "telegram.multi_off", label=c.label)
+        rows.append([_button(label, ToggleData(step_id, mask ^ (1 << i)))])
+    picked = [str(i + 1) for i in range(len(choices)) if mask & (1 << i)]
+    if picked:
+        rows.append([_button(message("telegram.multi_submit"), PickData(step_id, ",".join(picked)))])
+    return InlineKeyboardMarkup(rows)
+
+
+def record_menu_keyboard(step_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button(message("telegram.record_add"), PickData(step_id, "1"))],
+            [_button(message("telegram.record_done"), PickData(step_id, "2"))],
+        ]
+    )
+
+
+def edit_menu_keyboard(menu: EditMenu) -> InlineKeyboardMarkup:
+    buttons = [_button(str(item.number), EditData(item.number)) for item in menu.items]
+    return InlineKeyboardMarkup([buttons[i : i + EDIT_COLUMNS] for i in range(0, len(buttons), EDIT_COLUMNS)])
+
+
+def keyboard_for(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The inline keyboard that goes with ``reply``, if any."""
+    if isinstance(reply, Question) and reply.choices:
+        if reply.kind == "multichoice":
+            return multichoice_keyboard(reply.step_id, reply.choices)
+        return choice_keyboard(reply.step_id, reply.choices)
+    if isinstance(reply, RecordFieldQuestion) and reply.choices:
+        return choice_keyboard(reply.step_id, reply.choices)
+    if isinstance(reply, RecordMenu):
+        return record_menu_keyboard(reply.step_id)
+    if isinstance(reply, EditMenu) and reply.items:
+        return edit_menu_keyboard(reply)
+    return None
