@@ -379,7 +379,7 @@ class FakeBotApi:
         reply = (params.get("reply_parameters") or {}).get("message_id")
         sent = Sent(
             self._take_message_id(), int(params["chat_id"]), text, params.get("parse_mode"),
-            markup if markup and "inline_keyboard" in markup else None, reply,
+            markup or None, reply,
         )
         self.sent.append(sent)
         self.by_id[sent.message_id] = sent
