@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -68,16 +68,19 @@ def build_app(
     settings: SlackSettings,
     *,
     client: WebClient | None = None,
-    workers: int = 16,
+    executor: Executor | None = None,
 ) -> App:
-    """The bolt app for ``service``; ``client`` defaults to one on ``settings.api_url``."""
+    """The bolt app for ``service``; ``client`` defaults to one on ``settings.api_url``.
+
+    ``executor`` runs acknowledgements and lazy listeners (default: 16 threads).
+    """
     client = client or web_client(settings)
+    executor = executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="dxlab-slack")
     app = App(
-        token=settings.bot_token,
         signing_secret=settings.signing_secret or "unused-in-socket-mode",
         client=client,
         process_before_response=False,
-        listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="dxlab-slack"),
+        listener_executor=executor,
         request_verification_enabled=not settings.socket_mode,
     )
     identity = Identity(service=service, display_name=_display_name(client), admins=settings.admins)
