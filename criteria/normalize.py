@@ -316,9 +316,12 @@ def is_substantive(text: str) -> bool:
 def _clauses(text: str) -> Iterable[str]:
     """Sentences split further at each 「、」 that follows a predicate (see ``_clause_after``)."""
     for sentence in _SENTENCE_END.split(text):
-        start = 0
+        start = counted = hiragana = 0
         for comma in _COMMA.finditer(sentence):
-            if _hiragana(sentence[start : comma.start()]) >= 2:
+            hiragana += _hiragana(sentence[counted : comma.start()])
+            counted = comma.start()
+            if hiragana >= 2:
                 yield sentence[start : comma.start()]
-                start = comma.end()
+                start = counted = comma.end()
+                hiragana = 0
         yield sentence[start:]
