@@ -23,7 +23,12 @@ def test_a_whole_application_typed_in_the_dm_then_exported(slack: SlackDriver) -
     session = slack.service.session(lab="slack:U1", person="山田", channel="slack", external_id=USER)
     app = slack.service.application(session.lab)
     assert app.lab_name == "みなと市地域DX推進ラボ"
-    assert [m.name for m in app.members] == ["みなと市", "みなと工業大学", "みなと精密株式会社", "みなと信用金庫"]
+    assert [m.name for m in app.members] == [
+        "みなと市",
+        "みなと工業大学",
+        "みなと精密株式会社",
+        "みなと信用金庫",
+    ]
     assert len(app.kpis) == 2 and app.kpis[0].target_value == 15
     assert slack.service.store.history(session.lab.id, "vision")[0].channel == "slack"
     assert slack.service.store.history(session.lab.id, "vision")[0].person == "山田"
@@ -72,11 +77,15 @@ def test_multichoice_checkboxes_and_the_edit_menu(slack: SlackDriver) -> None:
     submit = slack.element(DM, "dx_multi", label="決定")
     step = '"s":"initiative_types"'
     assert step in submit["value"]
-    state = {"values": {"dx_multi_select:initiative_types": {"dx_multi_select": {
-        "type": "checkboxes", "selected_options": [{"value": "project"}, {"value": "company_support"}]}}}}  # fmt: skip
+    ticked = [{"value": "project"}, {"value": "company_support"}]
+    boxes = {"dx_multi_select": {"type": "checkboxes", "selected_options": ticked}}
+    state = {"values": {"dx_multi_select:initiative_types": boxes}}
     slack.click(USER, submit, state=state)
     session = slack.service.session(lab="slack:U1", person="山田", channel="slack", external_id=USER)
-    assert slack.service.store.draft(session.lab.id).answers["initiative_types"] == ["project", "company_support"]
+    assert slack.service.store.draft(session.lab.id).answers["initiative_types"] == [
+        "project",
+        "company_support",
+    ]
 
     slack.click(USER, slack.element(DM, "dx_cmd_edit"))
     select = slack.element(DM, "dx_edit_pick")
