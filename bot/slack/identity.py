@@ -115,7 +115,7 @@ class Identity:
             target = channels[0] if channels else channel_id
             self.store.bind(CHANNEL, target, lab.id)
             self._bind_user(actor, self.person(actor), lab)
-            return BindResult("bound_channel", {"channel": target, "lab": lab.name})
+            return BindResult("bound_channel", {"target": target, "lab": lab.name})
         self._bind_user(actor, self.person(actor), lab)
         return BindResult("bound_self", {"lab": lab.name})
 

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -77,6 +78,17 @@ def dm_channel(user: str) -> str:
     return "D" + user.lstrip("UW")
 
 
+class ErrorLog(logging.Handler):
+    """Errors logged by bolt (it logs and swallows exceptions of lazy listeners) or by us."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 class SlackDriver:
     """Sends signed requests to the bolt app as Slack would, and waits for the lazy work."""
 
@@ -86,6 +98,7 @@ class SlackDriver:
         self.service = service
         self.executor = executor
         self._ids = itertools.count(1)
+        self.errors = ErrorLog()
 
     # --- requests ------------------------------------------------------------------------------
 
@@ -104,6 +117,7 @@ class SlackDriver:
     def idle(self) -> None:
         self.executor.wait_idle()
         assert not self.executor.errors, self.executor.errors
+        assert not self.errors.records, [r.getMessage() for r in self.errors.records]
         assert not self.fake.rejections, self.fake.rejections
 
     def event_body(self, event: dict[str, Any], *, event_id: str | None = None) -> str:
@@ -240,6 +254,12 @@ def slack(
 ) -> Iterator[SlackDriver]:
     executor = TrackingExecutor()
     app = build_app(slack_service, slack_settings, executor=executor)
-    yield SlackDriver(app, fake_slack, slack_service, executor)
+    driver = SlackDriver(app, fake_slack, slack_service, executor)
+    loggers = [logging.getLogger("slack_bolt"), logging.getLogger("bot.slack")]
+    for logger in loggers:
+        logger.addHandler(driver.errors)
+    yield driver
+    for logger in loggers:
+        logger.removeHandler(driver.errors)
     executor.wait_idle()
     executor.shutdown(wait=True)
