@@ -1,0 +1,166 @@
+"""``dxlab check FILE.json [--json]``: every viewpoint check on an application file.
+
+Owns the command line of the checks: load and validate the file (a bad file is a ``UserError``,
+exit 2), run ``criteria.checking.run_checks`` and print either the stable ``CheckReport`` JSON
+(``--json``) or a readable Japanese report drawn with rich: the six viewpoints with ✅/⚠/❌ and
+each finding's message and hint, the KPIs as understood, the bonus items and, for a lab moving
+from the 地方版IoT推進ラボ, what is still open. Exit 0 whenever the file was checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from bot.appfile import load_application
+from criteria.application import Application
+from criteria.checking import run_checks
+from criteria.eras import wareki_year_with_western
+from criteria.report import CheckReport, Finding, ParsedKpi
+from criteria.transition import transition_gap
+from criteria.viewpoints import bonus_label
+from renderers.messages import message
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``check`` on the ``dxlab`` parser."""
+    help_text = message("check.help")
+    parser: argparse.ArgumentParser = subparsers.add_parser("check", help=help_text, description=help_text)
+    parser.add_argument("file", type=Path, metavar="FILE.json", help=message("check.help_file"))
+    parser.add_argument("--json", action="store_true", help=message("check.help_json"))
+    parser.add_argument("--db", type=Path, default=None, metavar="PATH", help=message("cli.help_db"))
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def clean(text: str) -> str:
+    """Text safe for a terminal: control characters dropped, lone surrogates replaced."""
+    return _UNPRINTABLE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
+
+
+def report_json(report: CheckReport) -> str:
+    """The stable ``dxlab check --json`` text (lone surrogates replaced so it can be written)."""
+    text = json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    return re.sub(r"[\ud800-\udfff]", "\ufffd", text)
+
+
+def _text(text: str) -> Text:
+    """Plain text (never rich markup) that folds anywhere, as Japanese has no spaces to wrap at."""
+    return Text(text, overflow="fold")
+
+
+def _findings_cell(findings: list[Finding]) -> Text:
+    if not findings:
+        return _text(message("check.no_findings"))
+    lines: list[str] = []
+    for item in findings:
+        key = "check.finding_note" if item.severity == "ok" else "check.finding_problem"
+        lines.append(message(key, message=clean(item.message)))
+        if item.hint:
+            lines.append(message("check.finding_hint", hint=clean(item.hint)))
+    return _text("\n".join(lines))
+
+
+def _viewpoints_table(report: CheckReport) -> Table:
+    table = Table(show_lines=True, expand=True)
+    table.add_column(message("check.col_viewpoint"), min_width=14, max_width=14, overflow="fold")
+    table.add_column(message("check.col_verdict"), no_wrap=True)
+    table.add_column(message("check.col_findings"), ratio=1, overflow="fold")
+    for result in report.viewpoints.values():
+        table.add_row(
+            _text(result.label),
+            Text(message(f"check.verdict_{result.verdict}")),
+            _findings_cell(result.findings),
+        )
+    return table
+
+
+def _kpi_target(kpi: ParsedKpi) -> str:
+    if kpi.target_value is None:
+        return message("check.kpi_unknown")
+    value = kpi.target_value
+    shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+    return message("check.kpi_target", value=shown, unit=clean(kpi.unit))
+
+
+def _kpi_deadline(kpi: ParsedKpi) -> str:
+    if kpi.target_year is None or not 1868 <= kpi.target_year <= 9999:
+        return message("check.kpi_unknown") if kpi.target_year is None else str(kpi.target_year)
+    return wareki_year_with_western(kpi.target_year, fiscal=bool(kpi.fiscal_year))
+
+
+def _kpi_table(report: CheckReport) -> Table:
+    table = Table(title=message("check.kpis_title"), expand=True)
+    for key, ratio in (("number", 1), ("kind", 3), ("indicator", 5), ("target", 2), ("deadline", 3)):
+        table.add_column(message(f"check.col_kpi_{key}"), ratio=ratio, overflow="fold")
+    for number, kpi in enumerate(report.kpis, start=1):
+        kind = message(f"check.kpi_kind_{kpi.kind}") if kpi.kind else message("check.kpi_unknown")
+        indicator = clean(kpi.indicator) or message("check.kpi_unknown")
+        table.add_row(
+            str(number), _text(kind), _text(indicator), _text(_kpi_target(kpi)), _text(_kpi_deadline(kpi))
+        )
+    return table
+
+
+def render_report(app: Application, report: CheckReport, out: TextIO) -> None:
+    """Write the readable Japanese report of ``report`` to ``out``."""
+    console = Console(file=out, highlight=False, emoji=False, markup=False)
+    name = clean(app.lab_name).strip()
+    parts: list[Any] = [
+        Text(
+            message("check.title_with_name", name=name) if name else message("check.title"),
+            style="bold",
+            overflow="fold",
+        ),
+        _text(message("check.readiness", percent=round(report.readiness * 100))),
+        _text(
+            message(
+                "check.eligibility_ok"
+                if report.eligibility.municipality_participates
+                else "check.eligibility_ng"
+            )
+        ),
+    ]
+    if report.eligibility.findings:
+        parts.append(_findings_cell(report.eligibility.findings))
+    parts.append(_viewpoints_table(report))
+    if report.bonus:
+        items = message("check.bonus_separator").join(bonus_label(slug) for slug in report.bonus)
+        parts.append(_text(message("check.bonus", items=items)))
+    else:
+        parts.append(_text(message("check.bonus_none")))
+    if report.kpis:
+        parts.append(_kpi_table(report))
+    if app.transition_from_iot_lab:
+        gap = transition_gap(report)
+        if gap:
+            lines = [message("check.transition_title")]
+            lines += [message("check.transition_item", title=item.title, detail=item.detail) for item in gap]
+            parts.append(_text("\n".join(lines)))
+    done = all(r.verdict == "meets" for r in report.viewpoints.values()) and not report.problems()
+    parts.append(_text(message("check.summary_ready" if done else "check.summary_todo")))
+    console.print(Group(*parts))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check ``args.file`` and print the result; returns the exit status (0 once checked)."""
+    app = load_application(args.file)
+    report = run_checks(app)
+    out = sys.stdout
+    if hasattr(out, "reconfigure"):
+        out.reconfigure(errors="replace")
+    if args.json:
+        out.write(report_json(report) + "\n")
+    else:
+        render_report(app, report, out)
+    return 0
