@@ -72,3 +72,15 @@ def test_output_is_required(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["render", str(FIXTURE)])
     assert exit_info.value.code == 2
+
+
+def test_a_transitioning_lab_lists_the_changes(tmp_path: Path) -> None:
+    from criteria.transition import transition_gap
+
+    out = tmp_path / "t.docx"
+    assert main(["render", str(FIXTURE), "-o", str(out)]) == 0
+    document = docx.Document(str(out))
+    changes = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == ["No.", "項目", "内容"])
+    items = transition_gap()
+    assert len(changes.rows) == len(items) + 1
+    assert changes.rows[1].cells[1].text == items[0].title

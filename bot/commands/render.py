@@ -1,7 +1,8 @@
 """``dxlab render FILE.json -o OUT.docx``: the draft 実施計画書 from an application file.
 
 Owns the command line of the Word output: load and validate the file, run the checks (for the
-self-check and interview appendices), write the .docx through ``renderers.docx`` and say where.
+self-check and interview appendices), list the changes from a 地方版IoT推進ラボ when the lab
+transitions, write the .docx through ``renderers.docx`` and say where.
 The file is written whole or not at all (a temporary file beside it, then renamed), and any
 failure to write becomes a clear Japanese ``UserError`` (exit 2).
 """
@@ -20,6 +21,7 @@ from typing import Any
 from bot.appfile import load_application
 from bot.errors import UserError
 from criteria.checking import run_checks
+from criteria.transition import transition_gap
 from renderers.docx import write_application_docx
 from renderers.messages import message
 
@@ -76,7 +78,10 @@ def run(args: argparse.Namespace) -> int:
     app = load_application(args.file)
     report = run_checks(app)
     buffer = io.BytesIO()
-    write_application_docx(app, report, buffer, applicant=args.applicant, today=dt.date.today())
+    gap = transition_gap() if app.transition_from_iot_lab else None
+    write_application_docx(
+        app, report, buffer, applicant=args.applicant, today=dt.date.today(), transition_gap=gap
+    )
     write_bytes_atomically(args.output, buffer.getvalue())
     print(message("docx.written", path=str(args.output)))
     return 0

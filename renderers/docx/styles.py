@@ -21,6 +21,7 @@ BODY_SIZE = 21  # 10.5 pt
 TABLE_SIZE = 19  # 9.5 pt
 NOTE_SIZE = 18  # 9 pt
 CHAR = 210  # one full-width character at 10.5 pt, in twips
+TABLE_CHAR = 190  # one full-width character at 9.5 pt
 
 # Style ids used by the writer.
 BODY = "DXBody"
@@ -30,6 +31,7 @@ LABEL = "DXLabel"
 NOTE = "DXNote"
 TABLE_TEXT = "DXTableText"
 TABLE_HEAD = "DXTableHead"
+TABLE_LIST = "DXTableList"
 COVER_DATE = "DXCoverDate"
 TITLE = "Title"
 HEADINGS = ("Heading1", "Heading2", "Heading3")
@@ -142,6 +144,12 @@ _STYLES: tuple[str, ...] = (
         "DX Table Text",
         ppr='<w:spacing w:after="0" w:line="280" w:lineRule="atLeast"/><w:jc w:val="left"/>',
         rpr=_size(TABLE_SIZE),
+    ),
+    _paragraph_style(
+        TABLE_LIST,
+        "DX Table List",
+        based_on=TABLE_TEXT,
+        ppr=f'<w:ind w:left="{TABLE_CHAR}" w:hangingChars="100" w:hanging="{TABLE_CHAR}"/>',
     ),
     _paragraph_style(
         TABLE_HEAD,

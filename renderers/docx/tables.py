@@ -22,6 +22,7 @@ HEADER_FILL = "D9D9D9"
 LABEL_FILL = "EDEDED"
 CELL_MARGIN = 85  # 1.5 mm either side of the text
 CELL_PADDING = 28  # 0.5 mm above and below
+HANGING_MARKS = ("・", "→", "※")  # cell lines starting so wrap under their text, not under the mark
 
 _TR, _TRPR, _TC, _TCPR, _TCW, _SHD, _VALIGN = (
     qn("w:tr"),
@@ -79,7 +80,8 @@ def _cell(tr: Any, width: int, lines: Cell, style_id: str, align: str, fill: str
     if not lines:
         tc.append(new_paragraph(style_id, align=align))
     for line in lines:
-        tc.append(new_paragraph(style_id, line, align=align))
+        hanging = style_id == styles.TABLE_TEXT and line.text.startswith(HANGING_MARKS)
+        tc.append(new_paragraph(styles.TABLE_LIST if hanging else style_id, line, align=align))
 
 
 def new_table(view: TableView) -> Any:

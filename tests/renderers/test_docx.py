@@ -243,6 +243,8 @@ def test_self_check_appendix_marks_each_viewpoint(full: docx.document.Document) 
     rows = {cell_text(table, r, 0): (cell_text(table, r, 1), cell_text(table, r, 2)) for r in range(1, 8)}
     assert rows["基本要件（自治体の参画）"][0] == "○"
     assert rows["方向性"] == ("△", "・KPI 4 に達成年度がありません。\n→ 期限を示してください。")
+    hint_styles = {p.style.name for p in table.rows[2].cells[2].paragraphs}
+    assert hint_styles == {"DX Table List"}
     assert rows["地域性"] == ("○", "特記事項なし")
     assert rows["多様性と一体感"][0] == "×"
     assert rows["その他"][0] == "－"  # optional: never a defect
