@@ -410,3 +410,15 @@ def test_writes_to_a_path_and_the_view_is_frozen(tmp_path: Path) -> None:
 
 def test_every_paragraph_is_reachable(full: docx.document.Document) -> None:
     assert sum(1 for _ in paragraphs(full)) > 100
+
+
+SHARED_FIXTURES = sorted((Path(__file__).parents[1] / "fixtures").glob("*_application.json"))
+
+
+@pytest.mark.parametrize("path", SHARED_FIXTURES, ids=lambda p: p.name)
+def test_shared_fixtures_render_every_answer(path: Path) -> None:
+    app = Application.model_validate_json(path.read_text(encoding="utf-8"))
+    document = render(app, run_checks(app))
+    text = all_text(document)
+    assert [line for line in answers(app) if line not in text] == []
+    assert styled(document, "Title") == ["地域DX推進ラボ 実施計画書（案）"]
