@@ -16,6 +16,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import Ack, App
+from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
@@ -72,7 +73,8 @@ def build_app(
 ) -> App:
     """The bolt app for ``service``; ``client`` defaults to one on ``settings.api_url``.
 
-    ``executor`` runs acknowledgements and lazy listeners (default: 16 threads).
+    Acknowledgements run on a pool of their own, so a queue of slow work (an export, a busy
+    database) never delays one; ``executor`` runs the lazy listeners (default: 16 threads).
     """
     client = client or web_client(settings)
     executor = executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="dxlab-slack")
@@ -80,9 +82,10 @@ def build_app(
         signing_secret=settings.signing_secret or "unused-in-socket-mode",
         client=client,
         process_before_response=False,
-        listener_executor=executor,
+        listener_executor=ThreadPoolExecutor(max_workers=8, thread_name_prefix="dxlab-slack-ack"),
         request_verification_enabled=not settings.socket_mode,
     )
+    app.listener_runner.lazy_listener_runner = ThreadLazyListenerRunner(logger=app.logger, executor=executor)
     identity = Identity(service=service, display_name=_display_name(client), admins=settings.admins)
     adapter = SlackAdapter(service=service, identity=identity, settings=settings)
 

@@ -24,6 +24,10 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
 
 
 class _QuietHandler(WSGIRequestHandler):
+    # wsgiref writes headers and body separately: without this, Nagle's algorithm and the
+    # client's delayed ACK add ~40 ms to every acknowledgement.
+    disable_nagle_algorithm = True
+
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
 

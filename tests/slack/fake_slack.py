@@ -310,6 +310,16 @@ class FakeSlack:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def do_GET(self) -> None:
+                if self.path == "/_stats":  # for benchmarks running the fake in another process
+                    with fake._cond:
+                        counts: dict[str, int] = {}
+                        for c in fake.calls:
+                            counts[c.method] = counts.get(c.method, 0) + 1
+                    self._send(200, {"calls": counts, "rejections": fake.rejections})
+                    return
+                self._send(404, {"ok": False, "error": "not_found"})
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
