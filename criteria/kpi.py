@@ -60,7 +60,7 @@ _BASELINE_AFTER = re.compile(r"\s*(?:度)?(?:比|から|より|実績|時点の|
 _SEPARATOR = "|"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Target:
     value: int | float
     unit: str
@@ -120,13 +120,13 @@ def _candidates(text: str) -> tuple[list[_Target], list[_Target]]:
                 unit = token[-1] + unit
                 scaled = value / _SCALED_MONEY[token[-1]]
                 value = int(scaled) if float(scaled).is_integer() else scaled
-            with_unit.append(_Target(value, unit, match.start(), unit_match.end()))
+            with_unit.append(_Target(value=value, unit=unit, start=match.start(), end=unit_match.end()))
         elif (
             token[0].isdigit()
             and text[max(0, match.start() - 1) : match.start()] != "第"
             and _BARE_END.match(text, match.end())
         ):
-            bare.append(_Target(value, "", match.start(), match.end()))
+            bare.append(_Target(value=value, unit="", start=match.start(), end=match.end()))
     return with_unit, bare
 
 

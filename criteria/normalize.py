@@ -64,7 +64,7 @@ NUMBER_PATTERN = (
 _NUMBER = re.compile(NUMBER_PATTERN)
 _ARABIC = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _DECIMAL_SCALED = re.compile(rf"([0-9]+\.[0-9]+)([{_SMALL_UNITS}{_LARGE_UNITS}]+)")
-_MAX_NUMBER_CHARS = 24
+_MAX_NUMBER_CHARS = 40
 
 
 def _plain(value: Decimal) -> int | float:
@@ -104,7 +104,7 @@ def number_spans(text: str) -> Iterable[re.Match[str]]:
 # --- years ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class YearRef:
     """A year found in a text.
 

@@ -75,7 +75,7 @@ class TransitionFile(DataModel):
         return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GapItem:
     """Something the DX lab asks that the IoT lab did not, and the viewpoints it marks."""
 

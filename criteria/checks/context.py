@@ -49,7 +49,7 @@ def _bonus(app: Application, initiatives: str) -> tuple[str, ...]:
     return tuple(present)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Context:
     """An application and its derivations, built once by ``Context.of``."""
 

@@ -18,7 +18,7 @@ CheckFunction = Callable[[Context], Iterable[Finding]]
 F = TypeVar("F", bound=CheckFunction)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Check:
     """A registered check: its name, the viewpoint it judges and the function."""
 

@@ -42,7 +42,7 @@ from criteria.normalize import (
         ("1.2.3", None),
         ("", None),
         ("abc", None),
-        ("9" * 40, None),
+        ("9" * 41, None),
     ],
 )
 def test_parse_number(text: str, expected: int | float | None) -> None:

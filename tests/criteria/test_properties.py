@@ -11,11 +11,13 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from kanjize import number2kanji
 
 from criteria.application import Application, InitiativeType, KpiKind, MemberCategory
 from criteria.checking import run_checks
+from criteria.eras import wareki_year
 from criteria.kpi import parse_kpi_text
-from criteria.normalize import find_years, is_substantive, mentions, parse_number
+from criteria.normalize import find_years, is_substantive, mentions, parse_number, parse_year
 from criteria.report import VIEWPOINT_SLUGS
 
 FRAGMENTS = [
@@ -182,3 +184,15 @@ def test_long_inputs_are_fast_enough() -> None:
     app = Application(vision=long, regional_issues=long, transformation=long, continuity=long)
     report = run_checks(app)
     assert report.viewpoints["regionality"].verdict == "weak"
+
+
+@given(st.integers(1990, 2200), st.booleans())
+def test_wareki_round_trip(year: int, fiscal: bool) -> None:
+    ref = parse_year(wareki_year(year, fiscal=fiscal))
+    assert ref is not None
+    assert (ref.year, ref.fiscal) == (year, fiscal)
+
+
+@given(st.integers(0, 10**16 - 1))
+def test_kanji_numeral_round_trip(number: int) -> None:
+    assert parse_number(number2kanji(number)) == number
