@@ -2,11 +2,12 @@
 
 Both are the real slack-bolt ``App`` behind the same threaded HTTP server (``bot.slack.server``),
 with lazy listeners, answering DM message events signed like Slack's; the fake Slack Web API of
-``tests/slack`` runs in its own process, and so does the load generator (aiohttp). Ours does a whole turn per message (identity, SQLite
-transaction with the event id, engine and checks, Block Kit, chat.postMessage); the echo app
-posts the text back. Measured: the HTTP acknowledgement latency p50/p99 (goal: p99 under 100 ms)
-and the time until every reply has been posted, per request (the cost of our handlers against
-the bare stack). ``python -m benchmarks.slack`` prints JSON (``--quick`` for fewer rounds).
+``tests/slack`` runs in its own process, and so does the load generator (aiohttp). Ours does a
+whole turn per message (identity, SQLite transaction with the event id, engine and checks,
+Block Kit, chat.postMessage); the echo app posts the text back. Measured: the HTTP
+acknowledgement latency p50/p99 (goal: p99 under 100 ms) and the time until every reply has been
+posted, per request (the cost of our handlers against the bare stack).
+``python -m benchmarks.slack`` prints JSON (``--quick`` for fewer rounds).
 """
 
 from __future__ import annotations
@@ -81,7 +82,11 @@ def _event(user: str, text: str, event_id: str) -> str:
 def _headers(body: str) -> dict[str, str]:
     ts = str(int(time.time()))
     digest = hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    return {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+    return {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+    }
 
 
 async def _burst(url: str, bodies: list[str]) -> list[float]:
