@@ -53,10 +53,6 @@ def load_application(path: Path) -> Application:
         raise UserError(message("cli.not_application", path=str(path), problems=_describe(exc))) from exc
 
 
-def write_application(app: Application, path: Path) -> None:
-    """Write ``app`` as a UTF-8 JSON application file, or raise ``UserError``."""
-    text = json.dumps(app.to_file(), ensure_ascii=False, indent=2) + "\n"
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise UserError(message("cli.cannot_write", path=str(path), reason=exc.strerror or str(exc))) from exc
+def application_json(app: Application) -> str:
+    """The application file's text: UTF-8 JSON, Japanese kept readable."""
+    return json.dumps(app.to_file(), ensure_ascii=False, indent=2) + "\n"

@@ -7,15 +7,17 @@ and by ``dxlab export``.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 from typing import Literal
 
-from bot.appfile import write_application
-from bot.errors import UserError
+from bot.appfile import application_json
+from bot.files import write_bytes_atomically
 from criteria.application import Application
 from criteria.checking import run_checks
-from renderers.messages import message
+from criteria.transition import transition_gap
+from renderers.docx import write_application_docx
 
 Format = Literal["docx", "json"]
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\ud800-\udfff]+')
@@ -27,6 +29,26 @@ def file_stem(app: Application, lab_name: str) -> str:
     return f"{name[:60]}_実施計画書案"
 
 
+def render_bytes(
+    app: Application, fmt: Format, *, applicant: str = "", today: dt.date | None = None
+) -> bytes:
+    """The file's content: the application JSON, or the .docx with the self-check appendices."""
+    if fmt == "json":
+        return application_json(app).encode("utf-8")
+    report = run_checks(app)
+    gap = transition_gap() if app.transition_from_iot_lab else None
+    buffer = io.BytesIO()
+    write_application_docx(
+        app,
+        report,
+        buffer,
+        applicant=applicant or app.secretariat,
+        today=today or dt.date.today(),
+        transition_gap=gap,
+    )
+    return buffer.getvalue()
+
+
 def write_export(
     app: Application,
     out: Path,
@@ -35,34 +57,9 @@ def write_export(
     applicant: str = "",
     today: dt.date | None = None,
 ) -> Path:
-    """Write ``app`` to ``out`` as ``fmt``; raises ``UserError`` when the file cannot be written."""
-    if fmt == "json":
-        write_application(app, out)
-        return out
-    from renderers.docx import write_application_docx
-
-    report = run_checks(app)
-    gap = _transition_gap() if app.transition_from_iot_lab else None
-    try:
-        write_application_docx(
-            app,
-            report,
-            out,
-            applicant=applicant or app.secretariat,
-            today=today or dt.date.today(),
-            transition_gap=gap,
-        )
-    except OSError as exc:
-        raise UserError(message("cli.cannot_write", path=str(out), reason=exc.strerror or str(exc))) from exc
+    """Write ``app`` to ``out`` as ``fmt``, whole or not at all; ``UserError`` if it cannot."""
+    write_bytes_atomically(out, render_bytes(app, fmt, applicant=applicant, today=today))
     return out
-
-
-def _transition_gap() -> list[tuple[str, str]] | None:
-    try:
-        from criteria.transition import gap_items
-    except ImportError:
-        return None
-    return list(gap_items())
 
 
 def export_to_dir(app: Application, lab_name: str, fmt: Format, directory: Path) -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.errors import UserError
 from bot.service import DialogService
 from bot.settings import db_path
+from criteria import transition
 from criteria.checking import run_checks
 from dialogs.engine import Engine
 from renderers.messages import message
@@ -39,10 +40,6 @@ def storage_message(exc: StorageError) -> str:
 
 def build_engine() -> Engine:
     """The engine with the shipped flow, the checks and the transition gap."""
-    try:
-        from criteria import transition
-    except ImportError:
-        return Engine(checker=run_checks)
     return Engine(
         checker=run_checks,
         transition_gap=transition.gap_items,

@@ -10,19 +10,11 @@ failure to write becomes a clear Japanese ``UserError`` (exit 2).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import errno
-import io
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from bot.appfile import load_application
-from bot.errors import UserError
-from criteria.checking import run_checks
-from criteria.transition import transition_gap
-from renderers.docx import write_application_docx
+from bot.exporter import write_export
 from renderers.messages import message
 
 
@@ -40,48 +32,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-_REASONS = {
-    errno.ENOENT: "docx.reason_no_folder",
-    errno.ENOTDIR: "docx.reason_no_folder",
-    errno.EISDIR: "docx.reason_is_folder",
-    errno.EACCES: "docx.reason_permission",
-    errno.EPERM: "docx.reason_permission",
-    errno.ENOSPC: "docx.reason_no_space",
-    errno.EROFS: "docx.reason_read_only",
-}
-
-
-def _reason(exc: OSError) -> str:
-    key = _REASONS.get(exc.errno or 0)
-    return message(key) if key else (exc.strerror or str(exc))
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` in one step, or raise ``UserError`` saying why it cannot."""
-    try:
-        if path.is_dir():
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise UserError(message("cli.cannot_write", path=str(path), reason=_reason(exc))) from exc
-
-
 def run(args: argparse.Namespace) -> int:
     """Render ``args.file`` to ``args.output``; returns the exit status."""
     app = load_application(args.file)
-    report = run_checks(app)
-    buffer = io.BytesIO()
-    gap = transition_gap() if app.transition_from_iot_lab else None
-    write_application_docx(
-        app, report, buffer, applicant=args.applicant, today=dt.date.today(), transition_gap=gap
-    )
-    write_bytes_atomically(args.output, buffer.getvalue())
+    write_export(app, args.output, "docx", applicant=args.applicant)
     print(message("docx.written", path=str(args.output)))
     return 0
