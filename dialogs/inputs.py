@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from criteria.numbers import parse_number, parse_year
+from criteria.kpi import deadline
+from criteria.normalize import normalize, number_spans, parse_number, parse_year
 from dialogs.flow import Choice
 from dialogs.words import fold, words
 
@@ -104,15 +105,28 @@ def parse_multichoice(text: str, choices: tuple[Choice, ...]) -> Result:
     return Parsed([c.value for c in choices if c.value in picked])
 
 
+def _first_number(text: str) -> int | float | None:
+    """The number typed, or the only number in a short answer such as 「15社」「約15」."""
+    whole = parse_number(text)
+    if whole is not None:
+        return whole
+    found = [n for n in (parse_number(m.group(0)) for m in number_spans(normalize(text))) if n is not None]
+    return found[0] if len(found) == 1 else None
+
+
 def parse_number_input(text: str) -> Result:
-    number = parse_number(text)
+    number = _first_number(text)
     if number is None:
         return Invalid("invalid_number")
     return Parsed(number)
 
 
 def parse_year_input(text: str) -> Result:
-    year = parse_year(text)
-    if year is None:
-        return Invalid("invalid_year")
-    return Parsed(year)
+    """A target year as ``(western year, fiscal?)``: 令和10年度, R10, 2028年3月末, or a bare 2030."""
+    found = parse_year(text)
+    if found is not None and 1900 <= found.year <= 2200:
+        return Parsed(deadline(found))
+    bare = parse_number(text)
+    if isinstance(bare, int) and 1900 <= bare <= 2200:
+        return Parsed((bare, None))
+    return Invalid("invalid_year")

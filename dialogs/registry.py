@@ -16,6 +16,7 @@ from criteria.application import (
     Application,
     OtherItems,
 )
+from criteria.kpi import parse_kpi_text
 
 _CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
     "member_category": tuple((c.value, label) for c, label in CATEGORY_LABELS.items()),
@@ -31,8 +32,6 @@ def _derive_kpi_text(record: Mapping[str, Any]) -> dict[str, Any]:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         return {}
-    from criteria.kpi import parse_kpi_text
-
     parsed = parse_kpi_text(text)
     found: dict[str, Any] = {}
     if parsed.indicator:
