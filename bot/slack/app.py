@@ -147,7 +147,7 @@ def serve(args: argparse.Namespace) -> int:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             sys.stderr.write(message("slack.serving_socket") + "\n")
-            SocketModeHandler(app, settings.app_token).start()
+            SocketModeHandler(app, settings.app_token).start()  # type: ignore[no-untyped-call]
             return 0
         from bot.slack.server import http_server
 
