@@ -71,7 +71,56 @@ def _v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
+def _v3(db: sqlite_utils.Database) -> None:
+    """Coordinators: the registry of labs moving from 地方版IoT推進ラボ, and reminders (nudges)."""
+    db["registry"].create(
+        {
+            "lab_id": int,
+            "prefecture": str,
+            "municipality": str,
+            "kind": str,
+            "iot_selected_on": str,
+            "status": str,
+            "contact_slack": str,
+            "contact_telegram": str,
+            "transition_deadline": str,
+            "updated_at": str,
+        },
+        pk="lab_id",
+        foreign_keys=[("lab_id", "labs", "id")],
+    )
+    db["reminders"].create(
+        {
+            "key": str,
+            "lab_id": int,
+            "deadline": str,
+            "stage": str,
+            "channel": str,
+            "target": str,
+            "status": str,
+            "attempts": int,
+            "body": str,
+            "created_at": str,
+            "sent_at": str,
+            "next_attempt_at": str,
+            "last_error": str,
+        },
+        pk="key",
+        foreign_keys=[("lab_id", "labs", "id")],
+    )
+    db["reminders"].create_index(["status", "next_attempt_at"])
+
+
+def _v4(db: sqlite_utils.Database) -> None:
+    """Roles: staff (of one lab), coordinator, secretariat, admin."""
+    db["roles"].create(
+        {"person_id": int, "role": str, "lab_id": int, "granted_by": int, "granted_at": str},
+        pk=("person_id", "role", "lab_id"),
+        foreign_keys=[("person_id", "people", "id")],
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
