@@ -83,7 +83,11 @@ class Engine:
             else:
                 turn.text(event.text)
         elif isinstance(event, Command):
-            turn.command(event.name, event.argument)
+            if event.step_id is not None and event.step_id != turn.cursor.step_id:
+                turn.say("stale_button")
+                turn.ask()
+            else:
+                turn.command(event.name, event.argument)
         elif isinstance(event, Pick):
             turn.pick(event.step_id, event.value)
         elif isinstance(event, SubmitRecord):

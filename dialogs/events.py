@@ -26,10 +26,15 @@ class Text:
 
 @dataclass(frozen=True)
 class Command:
-    """A command from a button or a slash command."""
+    """A command from a button or a slash command.
+
+    ``step_id``, when given, is the step the button was shown with: if the person has moved on
+    since, the command is refused as stale (checked inside the turn's transaction).
+    """
 
     name: CommandName
     argument: str = ""
+    step_id: str | None = None
 
 
 @dataclass(frozen=True)

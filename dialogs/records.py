@@ -251,6 +251,11 @@ class RecordTurn:
                 record[spec_field.name], record["fiscal_year"] = result.value
             else:
                 record[spec_field.name] = result.value
+        for spec_field in self.spec.fields:
+            if spec_field.derive is not None and record.get(spec_field.name):
+                for key, value in registry.derive(spec_field.derive, record).items():
+                    if record.get(key) in (None, ""):
+                        record[key] = value
         if errors:
             self.turn.say("record_invalid", fields=[f.label for f in self.spec.fields if f.name in errors])
             self.turn.set_cursor(awaiting="record_menu")

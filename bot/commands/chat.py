@@ -26,8 +26,11 @@ def _default_user() -> str:
 
 
 def _default_lab(service: DialogService, user: str) -> str:
-    """The lab this person last worked on, else the only lab, else ``default``."""
+    """The lab bound to this person (any channel), else the last one worked on, else the only one."""
     person = service.store.person(user, channel="console")
+    bound = service.store.bound_lab("person", str(person.id))
+    if bound is not None:
+        return bound.name
     recent = service.store.last_lab(person.id)
     if recent is not None:
         return recent.name
