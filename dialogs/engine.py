@@ -83,7 +83,7 @@ class Engine:
             else:
                 turn.text(event.text)
         elif isinstance(event, Command):
-            if event.step_id is not None and event.step_id != turn.cursor.step_id:
+            if event.step_id is not None and (turn.cursor.done or event.step_id != turn.cursor.step_id):
                 turn.say("stale_button")
                 turn.ask()
             else:

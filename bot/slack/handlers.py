@@ -25,7 +25,7 @@ from bot.slack import forms
 from bot.slack.identity import Identity
 from bot.slack.settings import SlackSettings
 from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
-from dialogs.replies import ExportRequest, Notice, Reply, Scorecard
+from dialogs.replies import ExportRequest, Notice, Scorecard
 from dialogs.state import Cursor, DialogState
 from dialogs.words import COMMAND_NAMES, CommandName
 from renderers.messages import message
@@ -96,24 +96,16 @@ class SlackAdapter:
         *,
         channel: str,
         key: str,
-        expect_step: str | None = None,
     ) -> None:
         """One engine turn; replies posted to ``channel``; nothing when ``key`` was already done."""
         with self._lock(session.person.id):
-            if expect_step is not None and not self._at_step(session, expect_step):
-                replies: list[Reply] | None = [Notice("stale_button")]
-            else:
-                replies = self.service.handle(session, event, event_id=f"slack:{key}")
+            replies = self.service.handle(session, event, event_id=f"slack:{key}")
         if replies is None:
             return
         self.post(client, channel, render_messages(replies))
         for reply in replies:
             if isinstance(reply, ExportRequest):
                 self.export(client, session, channel, reply.format)
-
-    def _at_step(self, session: Session, step_id: str) -> bool:
-        cursor = Cursor.from_json(self.service.store.cursor(session.lab.id, session.person.id))
-        return not cursor.done and cursor.step_id == step_id
 
     def export(self, client: WebClient, session: Session, channel: str, fmt: str) -> None:
         """Write the draft and upload it to ``channel`` with ``files_upload_v2``."""
@@ -248,9 +240,9 @@ class SlackAdapter:
             self.turn(client, session, Pick(step_id, ",".join(picked)), channel=channel, key=key)
         elif action_id.startswith(COMMAND + "_"):
             name = action_id.removeprefix(COMMAND + "_")
-            event: Event = Start() if name == "start" else Command(_command(name))
             expect = step_id if name in POSITION_COMMANDS and step_id else None
-            self.turn(client, session, event, channel=channel, key=key, expect_step=expect)
+            event: Event = Start() if name == "start" else Command(_command(name), step_id=expect)
+            self.turn(client, session, event, channel=channel, key=key)
         elif action_id.startswith(EDIT_PICK):
             self.turn(client, session, Command("edit", str(chosen or "")), channel=channel, key=key)
         elif action_id in (FORM, FORM_EDIT):
