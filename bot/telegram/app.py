@@ -29,6 +29,7 @@ from bot.errors import UserError
 from bot.service import DialogService
 from bot.settings import load_dotenv
 from bot.telegram.handlers import COMMANDS, TelegramDialog
+from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.wiring import build_engine, open_db
 from renderers.messages import message
 
@@ -77,7 +78,7 @@ def build_application(
         .base_url(api)
         .base_file_url(files)
         .rate_limiter(limiter or rate_limiter())
-        .concurrent_updates(False)
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if not updater:
         builder = builder.updater(None)

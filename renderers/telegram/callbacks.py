@@ -58,7 +58,7 @@ def _pack(kind: str, step_id: str, value: str) -> str:
     if SEP in value:
         raise ValueError(f"callback value must not contain {SEP!r}: {value!r}")
     data = SEP.join((kind, step_id, value))
-    if SEP in step_id or _size(data) > MAX_BYTES:
+    if SEP in step_id or step_id.startswith("#") or _size(data) > MAX_BYTES:
         data = SEP.join((kind, step_key(step_id), value))
     if _size(data) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")

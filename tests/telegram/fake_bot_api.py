@@ -143,6 +143,8 @@ class FakeBotApi:
     async def __aenter__(self) -> FakeBotApi:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_post("/_control/updates", self._control_updates)
+        app.router.add_get("/_control/stats", self._control_stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -260,6 +262,15 @@ class FakeBotApi:
         sent = [s for s in self.sent if chat_id is None or s.chat_id == chat_id]
         return sent[-1]
 
+    async def _control_updates(self, request: web.Request) -> web.Response:
+        """Push updates from another process (the benchmark runs the server apart from the bot)."""
+        for update in await request.json():
+            await self.push(update)
+        return web.json_response({"ok": True})
+
+    async def _control_stats(self, request: web.Request) -> web.Response:
+        return web.json_response({"sent": len(self.sent), "rejected": self.rejected, "calls": len(self.calls)})
+
     # --- the API -----------------------------------------------------------------------------
 
     def _take_message_id(self) -> int:
@@ -274,7 +285,7 @@ class FakeBotApi:
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "dxlab", "username": BOT_USERNAME},
             "text": sent.edits[-1] if sent.edits else sent.text,
         }
-        if sent.reply_markup:
+        if sent.reply_markup and "inline_keyboard" in sent.reply_markup:
             data["reply_markup"] = sent.reply_markup
         return data
 
