@@ -38,7 +38,7 @@ from dialogs.replies import (
     TransitionGap,
     ViewpointScore,
 )
-from dialogs.state import Cursor, DialogState, Draft
+from dialogs.state import Cursor, DialogState, Draft, digest
 from dialogs.words import CommandName, fold, words
 
 Checker = Callable[[Application], CheckReport]
@@ -74,6 +74,7 @@ class Engine:
     def handle(self, state: DialogState, event: Event) -> tuple[DialogState, list[Reply]]:
         """Apply ``event`` to ``state``; return the new state and the replies to show."""
         turn = _Turn(self, state)
+        turn.notice_changes_by_others()
         if isinstance(event, Start):
             turn.start()
         elif isinstance(event, Text):
@@ -150,6 +151,7 @@ class _Turn:
         if step.kind == "records":
             RecordTurn(self, step).ask()
             return
+        self.set_cursor(shown=digest(self.draft.answers.get(step.field)))
         self.replies.append(
             Question(
                 step_id=step.id,
@@ -275,8 +277,35 @@ class _Turn:
             self.say(result.key, **dict(result.params))
             self.ask()
             return
+        self.notice_overwrite(step)
         self.save(step.field, result.value, title=step.title)
         self.advance(step)
+
+    def notice_overwrite(self, step: Step) -> None:
+        """Tell the person when someone else answered this question after it was shown to them."""
+        current = self.draft.answers.get(step.field)
+        author = self.draft.authors.get(step.field, "")
+        if self.cursor.shown is None or digest(current) == self.cursor.shown or author == self.state.person:
+            return
+        self.say(
+            "overwrote_other", title=step.title, name=author, previous=progress.display_value(step, current)
+        )
+
+    def notice_changes_by_others(self) -> None:
+        """Tell the person which of their answers someone else has changed since."""
+        mine = dict(self.cursor.mine)
+        changed = []
+        for path, mark in list(mine.items()):
+            if digest(self.draft.answers.get(path)) != mark:
+                author = self.draft.authors.get(path, "")
+                if author and author != self.state.person:
+                    step = self.flow.step_for_field(path)
+                    changed.append((step.title if step else path, author))
+                del mine[path]
+        if changed:
+            self.set_cursor(mine=mine)
+            for title, author in changed:
+                self.say("changed_by_other", title=title, name=author)
 
     def parse(self, step: Step, text: str) -> inputs.Result:
         if step.kind == "list":
@@ -310,6 +339,7 @@ class _Turn:
                     draft = replace(draft, review=draft.review | {dependant.field})
                     flagged.append(dependant.title)
         self.set_draft(draft)
+        self.set_cursor(mine={**self.cursor.mine, path: digest(value)})
         self.say("saved", title=title)
         if flagged:
             self.say("flagged_review", titles=flagged)

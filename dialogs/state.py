@@ -7,6 +7,8 @@ serialise to plain JSON so storage can keep them.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -54,6 +56,12 @@ class Draft:
     def application(self) -> Application:
         """The draft as an Application (fields that do not validate are left out, never lost)."""
         return build_application(self.answers)
+
+
+def digest(value: Any) -> str:
+    """A short fingerprint of a stored value (``None`` included), stable across processes."""
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
 
 
 def is_answered(value: Any) -> bool:
@@ -105,13 +113,20 @@ class RecordEntry:
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where one person is in the dialog."""
+    """Where one person is in the dialog.
+
+    ``shown`` is the digest of the answer the current question showed (to notice when someone
+    else answered it in the meantime); ``mine`` maps the fields this person answered to the
+    digest of their answer (to tell them when someone else changed it afterwards).
+    """
 
     step_id: str | None = None
     done: bool = False
     awaiting: Awaiting = "answer"
     entry: RecordEntry | None = None
     return_to: str | None = None
+    shown: str | None = None
+    mine: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +135,8 @@ class Cursor:
             "awaiting": self.awaiting,
             "entry": self.entry.to_json() if self.entry else None,
             "return_to": self.return_to,
+            "shown": self.shown,
+            "mine": dict(self.mine),
         }
 
     @classmethod
@@ -134,6 +151,8 @@ class Cursor:
             awaiting=awaiting if awaiting in ("answer", "record_menu", "edit_menu") else "answer",
             entry=RecordEntry.from_json(entry) if isinstance(entry, Mapping) else None,
             return_to=data.get("return_to"),
+            shown=data.get("shown"),
+            mine=dict(data.get("mine") or {}),
         )
 
 

@@ -206,3 +206,26 @@ def test_link_code_continues_the_same_draft_in_the_terminal(
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert main(["chat", "--db", str(db), "--user", "x", "--link", code]) == 2
     assert "連携コードが正しくないか" in capsys.readouterr().err
+
+
+def test_two_people_answering_the_same_question_are_both_kept_and_told(chat: Any, db_path: Path) -> None:
+    yamada = chat(user="山田")
+    suzuki = chat(user="鈴木")
+    yamada.start()
+    suzuki.start()  # both see the empty ラボの名称 question
+    suzuki.send("鈴木案")
+    out = yamada.send("山田案")
+    assert "鈴木さんが回答していました（「鈴木案」）" in out and "最新として保存しました" in out
+    told = suzuki.send("確認")
+    assert "「ラボの名称」を山田さんが更新しました" in told
+    assert "山田案" in told
+    again = suzuki.send("確認")
+    assert "更新しました" not in again  # told once
+    store = SQLiteStore(db_path)
+    lab = store.find_lab("みなと市DXラボ")
+    assert lab is not None
+    assert [(h.value, h.person) for h in store.history(lab.id, "lab_name")] == [
+        ("鈴木案", "鈴木"),
+        ("山田案", "山田"),
+    ]
+    store.close()
