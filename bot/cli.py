@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "check",
     "render",
     "transfer",
+    "backup",
     "serve",
 )
 
