@@ -91,3 +91,7 @@ def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     store: Any = SQLiteStore(tmp_path / "s.db") if request.param == "sqlite" else MemoryStore()
     yield store
     store.close()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--soak", action="store_true", default=False, help="long reliability runs")
