@@ -55,7 +55,9 @@ def menu_commands() -> list[BotCommand]:
     return [BotCommand(name, message(f"telegram.command_{name}")) for name in MENU]
 
 
-def rate_limiter(*, max_retries: int = 5, overall_max_rate: float = 30, group_max_rate: float = 20) -> AIORateLimiter:
+def rate_limiter(
+    *, max_retries: int = 5, overall_max_rate: float = 30, group_max_rate: float = 20
+) -> AIORateLimiter:
     """Telegram's broadcast limits, and retries on 429 so a message is delayed, never dropped."""
     return AIORateLimiter(
         overall_max_rate=overall_max_rate, group_max_rate=group_max_rate, max_retries=max_retries
@@ -161,7 +163,7 @@ def serve(args: argparse.Namespace) -> int:
         if webhook_url:
             application.run_webhook(
                 listen=args.host or "127.0.0.1",
-                port=args.port or DEFAULT_WEBHOOK_PORT,
+                port=args.port or int(os.environ.get("PORT") or DEFAULT_WEBHOOK_PORT),
                 url_path=urlparse(webhook_url).path.lstrip("/"),
                 webhook_url=webhook_url,
                 secret_token=secret,

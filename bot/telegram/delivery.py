@@ -109,9 +109,13 @@ class Delivery:
 
     async def send_export(self, target: Target, export: ExportFile | ExportFailure) -> None:
         if isinstance(export, ExportFailure):
-            await self.send_text(target, message("telegram.export_failed", reason=export.reason, escape=escape_html))
+            await self.send_text(
+                target, message("telegram.export_failed", reason=export.reason, escape=escape_html)
+            )
             return
-        caption = message("telegram.export_fallback_caption" if export.fallback else "telegram.export_caption")
+        caption = message(
+            "telegram.export_fallback_caption" if export.fallback else "telegram.export_caption"
+        )
         await self.bot.send_document(
             target.chat_id, document=export.data, filename=export.filename, caption=caption
         )

@@ -1,8 +1,9 @@
 """Telegram updates → engine events: commands, typed answers, button presses, ``/link``.
 
 Owns the translation and the exactly-once rule. Every dialog turn runs on the event loop's thread
-(the one SQLite writer) with an event id recorded in the same transaction as the answer: the ``update_id`` for messages, and ``cb:<chat>:<message>`` for a
-button, so a keyboard answers once however often it is pressed or the update redelivered.
+(the one SQLite writer) with an event id recorded in the same transaction as the answer: the
+``update_id`` for messages, and ``cb:<chat>:<message>`` for a button, so a keyboard answers once
+however often it is pressed or its update is redelivered.
 """
 
 from __future__ import annotations
@@ -121,9 +122,10 @@ class TelegramDialog:
         if sender is None:
             return None
         result = await self._on_store(self._turn, sender, event, event_id, bind_group)
-        if result.replies is None:
+        replies = result.replies
+        if replies is None:
             return result
-        requests = [r for r in result.replies if isinstance(r, ExportRequest)]
+        requests = [r for r in replies if isinstance(r, ExportRequest)]
         if requests:  # python-docx takes a while: off the loop
             exports = [await asyncio.to_thread(self._export, result.session, r) for r in requests]
             result = replace(result, exports=exports)
@@ -136,7 +138,11 @@ class TelegramDialog:
         )
         key = (sender.chat_id, sender.user_id)
         previous = self._keyboards.pop(key, None)
-        pressed = update.callback_query.message.message_id if update.callback_query and update.callback_query.message else None
+        pressed = (
+            update.callback_query.message.message_id
+            if update.callback_query and update.callback_query.message
+            else None
+        )
         stale = None
         if previous is not None and previous != pressed:
             # an older keyboard must not answer a later question; removed while we reply
@@ -144,7 +150,7 @@ class TelegramDialog:
         try:
             for note in result.notes:
                 await delivery.send_text(target, note)
-            keyboard_message = await delivery.send_replies(target, result.replies, result.exports)
+            keyboard_message = await delivery.send_replies(target, replies, result.exports)
         finally:
             if stale is not None:
                 await stale
@@ -165,7 +171,9 @@ class TelegramDialog:
             return
         argument = " ".join(context.args or [])
         event: Event = Start() if command == "start" else Command(command, argument)
-        await self._dialog(update, context, event, event_id=str(update.update_id), bind_group=command == "start")
+        await self._dialog(
+            update, context, event, event_id=str(update.update_id), bind_group=command == "start"
+        )
 
     async def on_text(self, update: Update, context: Context) -> None:
         """A typed answer: any text in a private chat; in a group, only replies to the bot."""
@@ -195,7 +203,9 @@ class TelegramDialog:
             await query.edit_message_reply_markup(multichoice_keyboard(step.id, step.choices, data.mask))
             return
         event: Event = (
-            Pick(data.step_id, data.value) if isinstance(data, PickData) else Command("edit", str(data.number))
+            Pick(data.step_id, data.value)
+            if isinstance(data, PickData)
+            else Command("edit", str(data.number))
         )
         assert isinstance(data, PickData | EditData)
         result = await self._dialog(update, context, event, event_id=f"cb:{chat_id}:{message_id}")
@@ -241,7 +251,9 @@ class TelegramDialog:
     async def on_unknown_command(self, update: Update, context: Context) -> None:
         sender = sender_of(update)
         if sender is not None and sender.private:
-            await Delivery(context.bot).send_text(Target(chat_id=sender.chat_id), message("telegram.unknown_command"))
+            await Delivery(context.bot).send_text(
+                Target(chat_id=sender.chat_id), message("telegram.unknown_command")
+            )
 
     async def on_error(self, update: object, context: Context) -> None:
         log.error("telegram update failed", exc_info=context.error)

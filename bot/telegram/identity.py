@@ -37,7 +37,9 @@ class Identity:
         self.store = store
 
     def person(self, sender: Sender) -> Person:
-        return self.store.person(sender.full_name or str(sender.user_id), channel=CHANNEL, external_id=str(sender.user_id))
+        return self.store.person(
+            sender.full_name or str(sender.user_id), channel=CHANNEL, external_id=str(sender.user_id)
+        )
 
     def lab(self, sender: Sender) -> Lab:
         if not sender.private:

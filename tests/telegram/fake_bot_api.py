@@ -10,6 +10,7 @@ method. Tests push updates with ``message``/``command``/``press`` and read what 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
 import re
@@ -22,10 +23,32 @@ from aiohttp import web
 
 BOT_ID = 777000111
 BOT_USERNAME = "dxlab_test_bot"
-JSON_FIELDS = {"reply_markup", "reply_parameters", "commands", "entities", "scope", "allowed_updates", "link_preview_options"}
+JSON_FIELDS = {
+    "reply_markup",
+    "reply_parameters",
+    "commands",
+    "entities",
+    "scope",
+    "allowed_updates",
+    "link_preview_options",
+}
 ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a", "code", "pre",
-    "blockquote", "tg-emoji",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "span",
+    "tg-spoiler",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-emoji",
 }
 _HTML_TOKEN = re.compile(r"<(/?)([^\s<>/]*)([^<>]*)>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|[<>&]")
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
@@ -57,28 +80,37 @@ def parse_html(text: str) -> str:
             if token == ">":
                 out.append(">")
                 continue
-            raise ApiError(400, f"Bad Request: can't parse entities: Unsupported start tag at byte offset {offset}")
+            raise ApiError(
+                400, f"Bad Request: can't parse entities: Unsupported start tag at byte offset {offset}"
+            )
         if m.group(4) is not None:
             entity = m.group(4)
             if not entity.startswith("#") and entity not in ("lt", "gt", "amp", "quot"):
-                raise ApiError(400, f"Bad Request: can't parse entities: Unsupported HTML entity at byte offset {offset}")
+                raise ApiError(
+                    400, f"Bad Request: can't parse entities: Unsupported HTML entity at byte offset {offset}"
+                )
             out.append(html.unescape(token))
             continue
         closing, name = m.group(1), m.group(2).lower()
         if name not in ALLOWED_TAGS:
             raise ApiError(
-                400, f'Bad Request: can\'t parse entities: Unsupported start tag "{name}" at byte offset {offset}'
+                400,
+                f'Bad Request: can\'t parse entities: Unsupported start tag "{name}" at byte offset {offset}',
             )
         if closing:
             if not stack or stack[-1] != name:
-                raise ApiError(400, f"Bad Request: can't parse entities: Unmatched end tag at byte offset {offset}")
+                raise ApiError(
+                    400, f"Bad Request: can't parse entities: Unmatched end tag at byte offset {offset}"
+                )
             stack.pop()
         else:
             stack.append(name)
     out.append(text[pos:])
     if stack:
         raise ApiError(
-            400, f'Bad Request: can\'t parse entities: Can\'t find end tag corresponding to start tag "{stack[-1]}"'
+            400,
+            "Bad Request: can't parse entities: "
+            f'Can\'t find end tag corresponding to start tag "{stack[-1]}"',
         )
     return "".join(out)
 
@@ -118,8 +150,9 @@ class Document:
 class FakeBotApi:
     """The server; ``async with FakeBotApi() as api`` starts it on a free port of 127.0.0.1."""
 
-    def __init__(self, *, token: str = "123456:TEST-token") -> None:
+    def __init__(self, *, token: str = "123456:TEST-token", latency: float = 0.0) -> None:
         self.token = token
+        self.latency = latency  # seconds added to every call but getUpdates (Telegram is far away)
         self.port = 0
         self._runner: web.AppRunner | None = None
         self._updates: list[dict[str, Any]] = []
@@ -220,7 +253,9 @@ class FakeBotApi:
     async def message(self, text: str, **kwargs: Any) -> int:
         return await self.push(self.message_update(text, **kwargs))
 
-    def press_update(self, sent: Sent, label_part: str, *, user: dict[str, Any] | None = None) -> dict[str, Any]:
+    def press_update(
+        self, sent: Sent, label_part: str, *, user: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         button = sent.button(label_part)
         return {
             "callback_query": {
@@ -246,14 +281,14 @@ class FakeBotApi:
                 left = deadline - asyncio.get_running_loop().time()
                 if left <= 0:
                     raise AssertionError(f"timed out; last messages: {[s.text[:80] for s in self.sent[-3:]]}")
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), left)
-                except TimeoutError:
-                    pass
 
     async def drained(self, timeout: float = 10.0) -> None:
         """Wait until the bot has fetched and confirmed every pushed update."""
-        await self.wait_for(lambda: not self._updates or self.confirmed_offset > self._updates[-1]["update_id"], timeout)
+        await self.wait_for(
+            lambda: not self._updates or self.confirmed_offset > self._updates[-1]["update_id"], timeout
+        )
 
     def texts(self, chat_id: int | None = None) -> list[str]:
         return [s.text for s in self.sent if chat_id is None or s.chat_id == chat_id]
@@ -269,7 +304,9 @@ class FakeBotApi:
         return web.json_response({"ok": True})
 
     async def _control_stats(self, request: web.Request) -> web.Response:
-        return web.json_response({"sent": len(self.sent), "rejected": self.rejected, "calls": len(self.calls)})
+        return web.json_response(
+            {"sent": len(self.sent), "rejected": self.rejected, "calls": len(self.calls)}
+        )
 
     # --- the API -----------------------------------------------------------------------------
 
@@ -311,10 +348,14 @@ class FakeBotApi:
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
-            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append(method)
+        if self.latency and method != "getUpdates":
+            await asyncio.sleep(self.latency)
         try:
             pending = self._fail.get(method.lower())
             if pending:
@@ -339,8 +380,13 @@ class FakeBotApi:
 
     async def api_getme(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
-            "id": BOT_ID, "is_bot": True, "first_name": "dxlab", "username": BOT_USERNAME,
-            "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False,
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "dxlab",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
         }
 
     async def api_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -389,8 +435,12 @@ class FakeBotApi:
         self._check_markup(markup)
         reply = (params.get("reply_parameters") or {}).get("message_id")
         sent = Sent(
-            self._take_message_id(), int(params["chat_id"]), text, params.get("parse_mode"),
-            markup or None, reply,
+            self._take_message_id(),
+            int(params["chat_id"]),
+            text,
+            params.get("parse_mode"),
+            markup or None,
+            reply,
         )
         self.sent.append(sent)
         self.by_id[sent.message_id] = sent
@@ -410,8 +460,9 @@ class FakeBotApi:
         self._check_markup(markup)
         if markup == sent.reply_markup:
             raise ApiError(
-                400, "Bad Request: message is not modified: specified new message content and reply markup "
-                "are exactly the same as a current content and reply markup of the message"
+                400,
+                "Bad Request: message is not modified: specified new message content and reply markup "
+                "are exactly the same as a current content and reply markup of the message",
             )
         sent.reply_markup = markup
         return self._message_json(sent)
@@ -467,4 +518,8 @@ class FakeBotApi:
         return True
 
     async def api_getwebhookinfo(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"url": (self.webhook or {}).get("url", ""), "has_custom_certificate": False, "pending_update_count": 0}
+        return {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": 0,
+        }

@@ -24,7 +24,9 @@ def test_group_answers_commands_and_replies_to_its_questions_only(tmp_path: Path
             assert question.reply_markup == {"force_reply": True, "selective": True}
             assert question.reply_to is not None
             assert await bot.say("お昼どうする？", user=BOB, chat_id=GROUP, group=True) == []
-            out = await bot.say("みなと市地域DX推進ラボ", user=ALICE, chat_id=GROUP, group=True, reply_to=question)
+            out = await bot.say(
+                "みなと市地域DX推進ラボ", user=ALICE, chat_id=GROUP, group=True, reply_to=question
+            )
             assert "保存しました" in out[0].text
             # another member answers in the same group: same lab, their own place in the dialog
             out = await bot.say("/start", user=BOB, chat_id=GROUP, group=True)

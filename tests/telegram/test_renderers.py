@@ -65,15 +65,16 @@ def test_user_text_cannot_become_a_tag() -> None:
 )
 def test_split_pieces_are_valid_html_under_the_limit(lines: list[tuple[str, str]]) -> None:
     text = "\n".join(
-        f"{tag}{escape_html(body)}{tag.replace('<', '</')}" if tag else escape_html(body) for tag, body in lines
+        f"{tag}{escape_html(body)}{tag.replace('<', '</')}" if tag else escape_html(body)
+        for tag, body in lines
     )
     pieces = split_html(text, limit=500)
     for piece in pieces:
         assert utf16_len(piece) <= 500
         parse_html(piece)  # raises like Telegram on broken HTML
-    assert "".join(parse_html(p) for p in pieces).replace("\n", "").replace(" ", "") == parse_html(text).replace(
-        "\n", ""
-    ).replace(" ", "")
+    assert "".join(parse_html(p) for p in pieces).replace("\n", "").replace(" ", "") == parse_html(
+        text
+    ).replace("\n", "").replace(" ", "")
 
 
 def test_short_text_is_one_piece_and_blank_is_none() -> None:
