@@ -393,7 +393,7 @@ class FakeBotApi:
         if self.webhook:
             raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
         offset = int(params.get("offset") or 0)
-        timeout = float(params.get("timeout") or 0)
+        timeout = min(float(params.get("timeout") or 0), 1.0)  # may answer early, as Telegram may
         limit = int(params.get("limit") or 100)
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
