@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "transfer",
     "backup",
     "serve",
+    "labs",
+    "nudge",
 )
 
 

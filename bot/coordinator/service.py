@@ -1,0 +1,164 @@
+"""The coordinators' facade: registry import/list/update, one lab's view, the nudge, the role check.
+
+Owns what the command line (``dxlab labs``, ``dxlab nudge``) and the chat commands (Slack
+``/dxlab labs|lab|nudge``, Telegram ``/labs /lab /nudge``) share, so each adapter only parses and
+prints. Importing a lab also binds its chat contacts to it (when they are not bound yet), so the
+「続きに答える」 button and ``/start`` in a reminder open that lab's draft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from bot.coordinator.delivery import SLACK, TELEGRAM, Notifier
+from bot.coordinator.planner import COORDINATOR_ROLE, Planner
+from bot.coordinator.runner import JST, Clock, NudgeRunner, RetryPolicy, system_clock
+from bot.service import DialogService
+from criteria import transition_rules as rules
+from storage.registry import RegistryEntry, RegistryStore
+from storage.sqlite import SQLiteStore
+
+KEEP = "keep"
+
+
+@dataclass(frozen=True, kw_only=True)
+class LabView:
+    """A registered lab as coordinators see it today."""
+
+    entry: RegistryEntry
+    deadline: dt.date | None
+    days_left: int | None
+    readiness: int | None  # percent; None without a draft
+    lacks: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        e = self.entry
+        return {
+            "name": e.name,
+            "prefecture": e.prefecture,
+            "municipality": e.municipality,
+            "kind": e.kind,
+            "kind_label": rules.kind_label(e.kind),
+            "iot_selected_on": e.iot_selected_on,
+            "status": e.status,
+            "status_label": rules.status_label(e.status),
+            "contact_slack": e.contact_slack or None,
+            "contact_telegram": e.contact_telegram or None,
+            "transition_deadline": e.transition_deadline,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "days_left": self.days_left,
+            "has_draft": e.has_draft,
+            "readiness": self.readiness,
+            "lacks": list(self.lacks),
+        }
+
+
+class CoordinatorService:
+    """Registry and reminders on one database."""
+
+    def __init__(
+        self,
+        *,
+        dialog: DialogService,
+        store: SQLiteStore,
+        settings: rules.Settings = rules.SETTINGS,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.dialog = dialog
+        self.store = store
+        self.registry = RegistryStore(store)
+        self.clock = clock
+        self.planner = Planner(registry=self.registry, service=dialog, settings=settings)
+
+    def today(self) -> dt.date:
+        return self.clock().astimezone(JST).date()
+
+    # --- the registry --------------------------------------------------------------------------
+
+    def import_entries(self, entries: Sequence[RegistryEntry]) -> tuple[int, int]:
+        """Save the entries (one transaction); returns (new, updated)."""
+        known = {e.name for e in self.registry.entries()}
+        self.registry.save(entries, at=self.clock())
+        for entry in entries:
+            saved = self.registry.entry(entry.name)
+            assert saved is not None
+            for channel, target in ((SLACK, entry.contact_slack), (TELEGRAM, entry.contact_telegram)):
+                if target and self.store.bound_lab(channel, target) is None:
+                    self.store.bind(channel, target, saved.lab_id)
+        updated = sum(1 for e in entries if e.name in known)
+        return len(entries) - updated, updated
+
+    def view(self, entry: RegistryEntry, today: dt.date) -> LabView:
+        end = self.planner.deadline_of(entry)
+        draft = self.planner.draft(entry)
+        return LabView(
+            entry=entry,
+            deadline=end,
+            days_left=(end - today).days if end else None,
+            readiness=draft.percent if draft.report else None,
+            lacks=tuple(draft.lacks()),
+        )
+
+    def labs(
+        self, *, status: str | None = None, due_within: int | None = None, today: dt.date | None = None
+    ) -> list[LabView]:
+        """Registered labs, by deadline (no deadline last), then name."""
+        day = today or self.today()
+        views = [self.view(e, day) for e in self.registry.entries(status=status)]
+        if due_within is not None:
+            views = [
+                v
+                for v in views
+                if v.days_left is not None
+                and v.days_left <= due_within
+                and not rules.is_finished(v.entry.status)
+            ]
+        return sorted(views, key=lambda v: (v.deadline is None, v.deadline or dt.date.max, v.entry.name))
+
+    def lab(self, name: str, *, today: dt.date | None = None) -> LabView | None:
+        entry = self.registry.entry(name)
+        return self.view(entry, today or self.today()) if entry else None
+
+    def update(
+        self, name: str, *, status: str | None = None, deadline: dt.date | str | None = KEEP
+    ) -> RegistryEntry | None:
+        """Change the status and/or the lab's own deadline (``None`` clears it); ``None`` if unknown."""
+        entry = self.registry.entry(name)
+        if entry is None:
+            return None
+        own = entry.transition_deadline
+        if deadline != KEEP:
+            own = deadline.isoformat() if isinstance(deadline, dt.date) else None
+        self.registry.save(
+            [replace(entry, status=status or entry.status, transition_deadline=own)], at=self.clock()
+        )
+        return self.registry.entry(name)
+
+    def reminders_of(self, name: str) -> list[str]:
+        entry = self.registry.entry(name)
+        if entry is None:
+            return []
+        return [f"{r.stage}({r.status})" for r in self.registry.reminders(lab_id=entry.lab_id)]
+
+    # --- nudges and roles ----------------------------------------------------------------------
+
+    def runner(self, notifiers: Mapping[str, Notifier], *, policy: RetryPolicy | None = None) -> NudgeRunner:
+        return NudgeRunner(
+            registry=self.registry, planner=self.planner, notifiers=notifiers, clock=self.clock, policy=policy
+        )
+
+    def is_coordinator(self, person_id: int) -> bool:
+        """Whether the person has the coordinator (or admin) role for all labs."""
+        return any(self.registry.has_role(person_id, role) for role in (COORDINATOR_ROLE, "admin"))
+
+
+def open_coordinator(explicit_db: str | None, *, clock: Clock = system_clock) -> CoordinatorService:
+    """The service on the database of ``--db`` / ``DXLAB_DB`` (``UserError`` when it cannot be opened)."""
+    from bot.wiring import build_engine, open_db
+
+    store = open_db(explicit_db)
+    return CoordinatorService(
+        dialog=DialogService(store=store, engine=build_engine()), store=store, clock=clock
+    )
