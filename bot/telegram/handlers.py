@@ -67,7 +67,7 @@ def sender_of(update: Update) -> Sender | None:
 
 
 class TelegramDialog:
-    """The handlers of one bot; ``register`` adds them to an Application."""
+    """The handlers of one bot (``app.build_application`` registers them)."""
 
     def __init__(self, *, service: DialogService) -> None:
         self.service = service
@@ -85,7 +85,7 @@ class TelegramDialog:
         after every socket call. Turns stay in order per chat (``ordering``)."""
         return fn(*args)
 
-    # --- the turn (store thread) -----------------------------------------------------------
+    # --- the turn (on the writer) -----------------------------------------------------------
 
     def _turn(self, sender: Sender, event: Event, event_id: str, bind_group: bool) -> TurnResult:
         notes = []
