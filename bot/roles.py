@@ -1,0 +1,202 @@
+"""The role policy: who may do what, for which lab.
+
+Owns the one answer to "may this person do this?" for every channel and command. Roles are kept
+in SQLite (``storage.roles``); the first administrators come from the environment.
+
+=================  ======================  ===========  ===========  =====
+action             staff (own lab only)    coordinator  secretariat  admin
+=================  ======================  ===========  ===========  =====
+faq, eligibility   yes (anyone, no role)   yes          yes          yes
+view_draft         own lab                 —            any lab      any
+edit_draft         own lab                 —            —            any
+export_draft       own lab                 —            any lab      any
+compare            —                       —            yes          yes
+labs               —                       yes          yes          yes
+nudge              —                       yes          —            yes
+grant              —                       —            —            yes
+=================  ======================  ===========  ===========  =====
+
+- ``staff`` is always held for one lab (``lab_id`` > 0); the other roles for every lab
+  (``lab_id`` 0).
+- A lab with no staff yet is claimed by the first person who opens it (``claim_lab``): whoever
+  creates a lab becomes its staff, so ``dxlab chat`` works for a fresh user without any setup.
+- ``DXLAB_ADMINS`` (comma-separated ``channel:external_id``: ``slack:U123,telegram:42,console:yamada``)
+  names administrators; they need no row in the database. ``console:*`` makes every terminal user
+  of this machine an administrator — only for a single-user machine, since whoever can run
+  ``dxlab`` there can read the database file anyway. Without it a terminal user is like anyone
+  else: staff of the labs they created, nothing more.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from enum import StrEnum
+
+from bot.errors import UserError
+from renderers.messages import message
+from storage.base import Lab
+from storage.roles import ALL_LABS, RoleStore
+from storage.sqlite import SQLiteStore
+
+ADMINS_ENV = "DXLAB_ADMINS"
+CHANNELS = ("console", "slack", "telegram")
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    COORDINATOR = "coordinator"
+    SECRETARIAT = "secretariat"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    FAQ = "faq"
+    ELIGIBILITY = "eligibility"
+    VIEW_DRAFT = "view_draft"
+    EDIT_DRAFT = "edit_draft"
+    EXPORT_DRAFT = "export_draft"
+    COMPARE = "compare"
+    LABS = "labs"
+    NUDGE = "nudge"
+    GRANT = "grant"
+
+
+PUBLIC: frozenset[Action] = frozenset({Action.FAQ, Action.ELIGIBILITY})
+#: Actions each role allows for every lab.
+GLOBAL: Mapping[Role, frozenset[Action]] = {
+    Role.STAFF: frozenset(),
+    Role.COORDINATOR: frozenset({Action.LABS, Action.NUDGE}),
+    Role.SECRETARIAT: frozenset({Action.VIEW_DRAFT, Action.EXPORT_DRAFT, Action.COMPARE, Action.LABS}),
+    Role.ADMIN: frozenset(Action),
+}
+#: Actions staff may take on their own lab.
+OWN_LAB: frozenset[Action] = frozenset({Action.VIEW_DRAFT, Action.EDIT_DRAFT, Action.EXPORT_DRAFT})
+LAB_ACTIONS: frozenset[Action] = OWN_LAB
+
+
+class PermissionDenied(UserError):
+    """The person may not do this; the message says so in Japanese and whom to ask."""
+
+
+def parse_identity(text: str) -> tuple[str, str]:
+    """``"slack:U123"`` → ``("slack", "U123")``; ``ValueError`` for anything else."""
+    channel, sep, external_id = text.strip().partition(":")
+    channel = channel.strip().lower()
+    external_id = external_id.strip()
+    if not sep or channel not in CHANNELS or not external_id:
+        raise ValueError(text)
+    return channel, external_id
+
+
+def console_user(explicit: str | None = None) -> str:
+    """The terminal user: ``--user``, else ``DXLAB_USER``, else the login name (as ``dxlab chat``)."""
+    if explicit:
+        return explicit
+    try:
+        return os.environ.get("DXLAB_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "user"
+
+
+def env_admins(environ: Mapping[str, str] | None = None) -> frozenset[tuple[str, str]]:
+    """The administrators named in ``DXLAB_ADMINS`` (entries that do not parse are ignored)."""
+    raw = (os.environ if environ is None else environ).get(ADMINS_ENV, "")
+    found: set[tuple[str, str]] = set()
+    for item in raw.split(","):
+        try:
+            found.add(parse_identity(item))
+        except ValueError:
+            continue
+    return frozenset(found)
+
+
+class Policy:
+    """The role policy on one database, with the administrators from the environment."""
+
+    def __init__(self, store: SQLiteStore, *, admins: frozenset[tuple[str, str]] | None = None) -> None:
+        self.store = store
+        self.roles = RoleStore(store)
+        self.admins = env_admins() if admins is None else admins
+
+    def is_env_admin(self, person_id: int) -> bool:
+        for channel, external_id in self.roles.identities(person_id):
+            if (channel, external_id) in self.admins or (
+                channel == "console" and ("console", "*") in self.admins
+            ):
+                return True
+        return False
+
+    def held(self, person_id: int) -> set[tuple[str, int]]:
+        """``(role, lab_id)`` the person holds, the environment's admin role included."""
+        held = self.roles.roles_of(person_id)
+        if self.is_env_admin(person_id):
+            held.add((Role.ADMIN.value, ALL_LABS))
+        return held
+
+    def allowed(self, person_id: int | None, action: Action, lab_id: int | None = None) -> bool:
+        """Whether the person may take ``action`` (on ``lab_id`` for draft actions)."""
+        if action in PUBLIC:
+            return True
+        if person_id is None:
+            return False
+        for role_name, scope in self.held(person_id):
+            try:
+                role = Role(role_name)
+            except ValueError:
+                continue
+            if scope == ALL_LABS and action in GLOBAL[role]:
+                return True
+            if role is Role.STAFF and action in OWN_LAB and lab_id is not None and scope == lab_id:
+                return True
+        return False
+
+    def require(self, person_id: int | None, action: Action, lab: Lab | None = None) -> None:
+        """Raise ``PermissionDenied`` unless ``allowed``."""
+        if not self.allowed(person_id, action, None if lab is None else lab.id):
+            key = "secretariat.denied_lab" if lab is not None else "secretariat.denied"
+            raise PermissionDenied(
+                message(
+                    key, action=message(f"secretariat.action_{action.value}"), lab=lab.name if lab else ""
+                )
+            )
+
+    def visible_labs(self, person_id: int | None, action: Action = Action.VIEW_DRAFT) -> list[Lab]:
+        """The labs the person may take a draft action on."""
+        return [lab for lab in self.store.labs() if self.allowed(person_id, action, lab.id)]
+
+    def claim_lab(self, person_id: int, lab: Lab) -> bool:
+        """Make the person staff of ``lab`` when it has no staff yet; ``True`` when they became it."""
+        return self.roles.grant_if_unclaimed(person_id, Role.STAFF.value, lab.id)
+
+    def open_lab(self, person_id: int, name: str, action: Action = Action.EDIT_DRAFT) -> Lab:
+        """The lab ``name`` (created when new, then claimed), if the person may ``action`` it."""
+        lab = self.store.lab(name)
+        self.claim_lab(person_id, lab)
+        self.require(person_id, action, lab)
+        return lab
+
+
+def allowed(
+    store: SQLiteStore,
+    person_id: int | None,
+    action: Action,
+    lab_id: int | None = None,
+    *,
+    admins: frozenset[tuple[str, str]] | None = None,
+) -> bool:
+    """``Policy(store).allowed(...)`` in one call."""
+    return Policy(store, admins=admins).allowed(person_id, action, lab_id)
+
+
+def require(
+    store: SQLiteStore,
+    person_id: int | None,
+    action: Action,
+    lab: Lab | None = None,
+    *,
+    admins: frozenset[tuple[str, str]] | None = None,
+) -> None:
+    """``Policy(store).require(...)`` in one call: raises ``PermissionDenied``."""
+    Policy(store, admins=admins).require(person_id, action, lab)

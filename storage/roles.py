@@ -1,0 +1,147 @@
+"""Who holds which role, on the SQLite file (the ``roles`` table, schema v4).
+
+Owns reading and writing role grants: ``(person_id, role, lab_id)`` with who granted it and when.
+``lab_id`` 0 means "every lab" (never NULL: SQLite lets NULLs repeat in a primary key). Also the
+identity look-ups the role commands need (``channel:external_id`` ↔ person) without creating
+anyone. Storage stays neutral: role names are the strings the caller gives; what a role may do is
+``bot.roles``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from storage.base import Person
+from storage.sqlite import SQLiteStore
+
+ALL_LABS = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Grant:
+    """One role held by one person, for one lab (``lab_id`` 0: every lab)."""
+
+    person_id: int
+    person: str
+    role: str
+    lab_id: int
+    lab: str
+    granted_by: int | None
+    granted_at: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class RoleStore:
+    """Role grants and identity look-ups on a ``SQLiteStore``."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+
+    def grant(self, person_id: int, role: str, *, lab_id: int = ALL_LABS, granted_by: int | None) -> bool:
+        """Give ``role``; ``False`` when the person already held it (nothing changes then)."""
+        with self.store._write() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO roles (person_id, role, lab_id, granted_by, granted_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (person_id, role, lab_id, granted_by, _now()),
+            )
+        return cur.rowcount == 1
+
+    def grant_if_unclaimed(self, person_id: int, role: str, lab_id: int) -> bool:
+        """Give ``role`` for ``lab_id`` only when nobody holds it for that lab yet (atomically)."""
+        with self.store._write() as conn:
+            taken = conn.execute(
+                "SELECT 1 FROM roles WHERE role = ? AND lab_id = ? LIMIT 1", (role, lab_id)
+            ).fetchone()
+            if taken:
+                return False
+            conn.execute(
+                "INSERT INTO roles (person_id, role, lab_id, granted_by, granted_at) VALUES (?, ?, ?, ?, ?)",
+                (person_id, role, lab_id, person_id, _now()),
+            )
+        return True
+
+    def revoke(self, person_id: int, role: str, *, lab_id: int = ALL_LABS) -> bool:
+        """Take ``role`` away; ``False`` when the person did not hold it."""
+        with self.store._write() as conn:
+            cur = conn.execute(
+                "DELETE FROM roles WHERE person_id = ? AND role = ? AND lab_id = ?", (person_id, role, lab_id)
+            )
+        return cur.rowcount > 0
+
+    def roles_of(self, person_id: int) -> set[tuple[str, int]]:
+        """``(role, lab_id)`` pairs the person holds."""
+        with self.store._errors():
+            rows = (
+                self.store._conn()
+                .execute("SELECT role, lab_id FROM roles WHERE person_id = ?", (person_id,))
+                .fetchall()
+            )
+        return {(str(r[0]), int(r[1])) for r in rows}
+
+    def holders(self, role: str, lab_id: int) -> list[int]:
+        """The people holding ``role`` for exactly ``lab_id``."""
+        with self.store._errors():
+            rows = (
+                self.store._conn()
+                .execute(
+                    "SELECT person_id FROM roles WHERE role = ? AND lab_id = ? ORDER BY person_id",
+                    (role, lab_id),
+                )
+                .fetchall()
+            )
+        return [int(r[0]) for r in rows]
+
+    def grants(self) -> list[Grant]:
+        """Every grant, by person then role."""
+        sql = (
+            "SELECT r.person_id, COALESCE(p.name, ''), r.role, r.lab_id, COALESCE(l.name, ''), "
+            "r.granted_by, r.granted_at FROM roles r LEFT JOIN people p ON p.id = r.person_id "
+            "LEFT JOIN labs l ON l.id = r.lab_id ORDER BY p.name, r.person_id, r.role, l.name"
+        )
+        with self.store._errors():
+            rows = self.store._conn().execute(sql).fetchall()
+        return [
+            Grant(
+                person_id=int(r[0]),
+                person=str(r[1]),
+                role=str(r[2]),
+                lab_id=int(r[3]),
+                lab=str(r[4]),
+                granted_by=None if r[5] is None else int(r[5]),
+                granted_at=str(r[6]),
+            )
+            for r in rows
+        ]
+
+    def find_person(self, channel: str, external_id: str) -> Person | None:
+        """The person with this identity, without creating one."""
+        with self.store._errors():
+            row = (
+                self.store._conn()
+                .execute(
+                    "SELECT p.id, p.name FROM identities i JOIN people p ON p.id = i.person_id "
+                    "WHERE i.channel = ? AND i.external_id = ?",
+                    (channel, external_id),
+                )
+                .fetchone()
+            )
+        return Person(int(row[0]), str(row[1])) if row else None
+
+    def identities(self, person_id: int) -> list[tuple[str, str]]:
+        """``(channel, external_id)`` of every identity of the person."""
+        with self.store._errors():
+            rows = (
+                self.store._conn()
+                .execute(
+                    "SELECT channel, external_id FROM identities WHERE person_id = ? "
+                    "ORDER BY channel, external_id",
+                    (person_id,),
+                )
+                .fetchall()
+            )
+        return [(str(r[0]), str(r[1])) for r in rows]
