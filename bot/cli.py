@@ -26,6 +26,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "serve",
     "labs",
     "nudge",
+    "faq",
+    "eligibility",
+    "compare",
+    "roles",
 )
 
 
