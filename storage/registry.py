@@ -204,6 +204,8 @@ class RegistryStore:
         """Record new reminders (one transaction); returns the keys that were not recorded before."""
         now = stamp(at)
         fresh: list[str] = []
+        if not reminders:
+            return fresh
         with self.store._write() as conn:
             for r in reminders:
                 cur = conn.execute(

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.coordinator.delivery import CONSOLE, SLACK, TELEGRAM
 from bot.service import DialogService
@@ -80,7 +81,11 @@ class Draft:
 
 def lab_body(entry: RegistryEntry, *, deadline: dt.date, days_left: int, channel: str, draft: Draft) -> str:
     """The reminder to the lab: the deadline, what the draft lacks, how to continue."""
-    params = {"lab": entry.name, "deadline": show_date(deadline), "status": rules.status_label(entry.status)}
+    params: dict[str, Any] = {
+        "lab": entry.name,
+        "deadline": show_date(deadline),
+        "status": rules.status_label(entry.status),
+    }
     if days_left > 0:
         lines = [message("coordinator.reminder_before", days=days_left, **params)]
     elif days_left == 0:

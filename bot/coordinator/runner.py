@@ -64,7 +64,8 @@ class RetryPolicy:
 
     def delay(self, attempts: int) -> dt.timedelta:
         """The wait after the ``attempts``-th failure (1 → first_delay, then doubling)."""
-        return min(self.first_delay * (2 ** max(attempts - 1, 0)), self.max_delay)
+        delay: dt.timedelta = self.first_delay * (2 ** max(attempts - 1, 0))
+        return min(delay, self.max_delay)
 
 
 @dataclass(frozen=True)
