@@ -9,10 +9,12 @@ prints. Importing a lab also binds its chat contacts to it (when they are not bo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TextIO
 
-from bot.coordinator.delivery import SLACK, TELEGRAM, Notifier
+from bot.coordinator.delivery import SLACK, TELEGRAM, Notifier, notifiers_from_env
 from bot.coordinator.planner import COORDINATOR_ROLE, Planner
 from bot.coordinator.runner import JST, Clock, NudgeRunner, RetryPolicy, system_clock
 from bot.service import DialogService
@@ -162,3 +164,9 @@ def open_coordinator(explicit_db: str | None, *, clock: Clock = system_clock) ->
     return CoordinatorService(
         dialog=DialogService(store=store, engine=build_engine()), store=store, clock=clock
     )
+
+
+def nudge_factory(service: CoordinatorService, *, out: TextIO | None = None) -> Callable[[], NudgeRunner]:
+    """Runners for the scheduler: channels from the environment, the terminal as the log (stderr)."""
+    notifiers = notifiers_from_env(out or sys.stderr)
+    return lambda: service.runner(notifiers)
