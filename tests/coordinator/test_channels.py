@@ -114,7 +114,7 @@ def test_telegram_sends_escaped_html_and_reports_failures() -> None:
         assert str(sent["chat_id"]) == "100000001" and sent["parse_mode"] == "HTML"
         assert "みなと&lt;市&gt;ラボ &amp;" in sent["text"]
         fake.fail = True
-        with pytest.raises(DeliveryError, match="(?i)chat not found"):
+        with pytest.raises(DeliveryError, match=r"(?i)chat not found"):
             notifier.send(Outgoing(**{**ITEM.__dict__, "channel": "telegram", "target": "999"}))
     finally:
         fake.server.shutdown()
