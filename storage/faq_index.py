@@ -161,6 +161,8 @@ class FaqIndex:
         return [FaqHit(id=h[3], score=round(-h[0], 3), method=method) for h in hits[:limit]]
 
     def _fts_candidates(self, grams: Sequence[str]) -> list[tuple[str, float]]:
+        if not grams:
+            return []
         match = " OR ".join(_quote(g) for g in grams)
         rows = self._conn.execute(
             f"SELECT id, bm25(faq, 0.0, {_WEIGHTS[0]}, {_WEIGHTS[1]}, {_WEIGHTS[2]}) AS rank "
