@@ -7,6 +7,8 @@ answer changed. It performs no I/O; storage and platforms are the adapters' busi
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -45,6 +47,7 @@ Checker = Callable[[Application], CheckReport]
 GapProvider = Callable[[], tuple[tuple[str, str], ...]]
 TransitionMarks = Callable[[], frozenset[str]]
 DONE = "__done__"
+REPORT_CACHE_SIZE = 256
 
 
 def _no_gap() -> tuple[tuple[str, str], ...]:
@@ -70,6 +73,8 @@ class Engine:
         self.checker = checker
         self.transition_gap = transition_gap
         self.transition_viewpoints = transition_viewpoints
+        self._reports: OrderedDict[str, CheckReport] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def handle(self, state: DialogState, event: Event) -> tuple[DialogState, list[Reply]]:
         """Apply ``event`` to ``state``; return the new state and the replies to show."""
@@ -96,8 +101,20 @@ class Engine:
         return turn.state, turn.replies
 
     def report(self, draft: Draft) -> CheckReport:
-        """The check report of a draft."""
-        return self.checker(draft.application())
+        """The check report of a draft (the last few are remembered: a turn's "after" is the
+        next turn's "before", so each answer costs one check, not two)."""
+        key = digest(dict(draft.answers))
+        with self._cache_lock:
+            found = self._reports.get(key)
+            if found is not None:
+                self._reports.move_to_end(key)
+                return found
+        report = self.checker(draft.application())
+        with self._cache_lock:
+            self._reports[key] = report
+            while len(self._reports) > REPORT_CACHE_SIZE:
+                self._reports.popitem(last=False)
+        return report
 
 
 class _Turn:

@@ -80,8 +80,5 @@ class Identity:
         return person
 
     def _lab_of(self, person: Person) -> Lab | None:
-        """The lab ``person`` has a place in (their cursor), if any."""
-        for lab in self.store.labs():
-            if self.store.cursor(lab.id, person.id) is not None:
-                return lab
-        return None
+        """The lab bound to ``person`` on any channel, else the one they worked on last."""
+        return self.store.bound_lab("person", str(person.id)) or self.store.last_lab(person.id)
