@@ -1,0 +1,94 @@
+"""The secretariat commands for chat channels, channel-neutral: text in, text (or a file) out.
+
+Owns what ``/dxlab faq|eligibility|compare`` (Slack) and ``/faq``, ``/eligibility`` (Telegram) do,
+so each adapter only parses its event and sends the result with its own escaping:
+
+- ``faq_reply("質問")`` — the best answers with their sources, or whom to ask.
+- ``eligibility_reply("1 1 1,2 2 2 2")`` — stateless: the answers so far travel in the command
+  text (one per question, in order); with all of them the verdict, otherwise the next question.
+- ``compare_file(store, person_id, labs)`` — the reviewers' workbook, for the secretariat and
+  administrators only (``PermissionDenied`` otherwise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.errors import UserError
+from bot.roles import Action, Policy
+from bot.secretariat.compare import labs_with_drafts, review_sheet, reviewed, sheet_bytes
+from bot.secretariat.texts import Escape, faq_text, question_text, search, verdict_text
+from bot.service import DialogService
+from bot.wiring import build_engine
+from criteria import eligibility_questionnaire as eq
+from renderers.messages import message
+from storage.base import Lab
+from storage.sqlite import SQLiteStore
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatFile:
+    """A file to post: its name, content and the message that goes with it."""
+
+    filename: str
+    content: bytes
+    comment: str
+
+
+def faq_reply(query: str, *, command: str = "/faq", escape: Escape = None) -> str:
+    """The FAQ answer text for a chat message."""
+    if not query.strip():
+        return message("secretariat.chat_faq_usage", command=command, escape=escape)
+    return faq_text(query, search(query), escape)
+
+
+def eligibility_reply(text: str, *, command: str = "/eligibility", escape: Escape = None) -> str:
+    """The verdict for answers given in order, or the next question to answer."""
+    tokens = text.split()
+    answers: dict[str, tuple[str, ...]] = {}
+    problem = ""
+    for item, token in zip(eq.questions(), tokens, strict=False):
+        parsed = eq.parse_answer(item.id, token)
+        if parsed is None:
+            problem = message(
+                "secretariat.chat_el_not_understood", number=len(answers) + 1, text=token[:40], escape=escape
+            )
+            break
+        answers[item.id] = parsed
+    pending = eq.next_question(answers)
+    if pending is None:
+        return verdict_text(eq.evaluate(answers), escape)
+    lines = [problem] if problem else []
+    if answers:
+        example = " ".join([*tokens[: len(answers)], "…"])
+        lines.append(
+            message(
+                "secretariat.chat_el_next", done=len(answers), command=command, example=example, escape=escape
+            )
+        )
+    else:
+        lines.append(message("secretariat.chat_el_usage", command=command, escape=escape))
+    lines.append(question_text(pending, escape))
+    return "\n\n".join(lines)
+
+
+def compare_file(store: SQLiteStore, person_id: int, lab_names: Sequence[str] = ()) -> ChatFile:
+    """The comparison workbook, if the person may compare (``PermissionDenied`` / ``UserError``)."""
+    Policy(store).require(person_id, Action.COMPARE)
+    service = DialogService(store=store, engine=build_engine())
+    labs: list[Lab] = []
+    for name in lab_names:
+        lab = store.find_lab(name)
+        if lab is None:
+            raise UserError(message("cli.unknown_lab", lab=name))
+        labs.append(lab)
+    labs = labs or labs_with_drafts(service, store.labs())
+    if not labs:
+        raise UserError(message("secretariat.compare_no_labs"))
+    sheet = review_sheet(reviewed(service, labs))
+    return ChatFile(
+        filename="dxlab-review.xlsx",
+        content=sheet_bytes(sheet, ".xlsx"),
+        comment=message("secretariat.chat_compare_ready", count=len(sheet.rows)),
+    )
