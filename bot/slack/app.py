@@ -21,6 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
+from bot.coordinator.chat import start_slack_nudges
 from bot.errors import UserError
 from bot.service import DialogService
 from bot.settings import load_dotenv
@@ -141,6 +142,7 @@ def serve(args: argparse.Namespace) -> int:
     if missing:
         raise UserError(message("slack.missing_settings", names=missing))
     service = build_service(args.db)
+    nudges = start_slack_nudges(service)  # the daily reminders (bot.coordinator)
     try:
         app = build_app(service, settings)
         if settings.socket_mode:
@@ -166,4 +168,6 @@ def serve(args: argparse.Namespace) -> int:
             server.server_close()
         return 0
     finally:
+        if nudges is not None:
+            nudges.shutdown(wait=False)
         service.store.close()

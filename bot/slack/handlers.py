@@ -18,6 +18,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.coordinator.chat import slack_command
 from bot.errors import UserError
 from bot.exporter import export_to_dir
 from bot.service import DialogService, Session, to_engine_draft
@@ -47,7 +48,7 @@ from renderers.slack.views import HomeModel, home_view, record_modal
 log = logging.getLogger(__name__)
 
 SUBCOMMANDS: frozenset[str] = frozenset(
-    {"", "start", "status", "review", "export", "help", "edit", "bind", "link"}
+    {"", "start", "status", "review", "export", "help", "edit", "bind", "link", "labs", "lab", "nudge"}
 )
 POSITION_COMMANDS: frozenset[str] = frozenset({"back", "skip"})
 
@@ -191,6 +192,12 @@ class SlackAdapter:
             return
         if name == "link":
             self.link(client, user, channel, argument)
+            return
+        if name in ("labs", "lab", "nudge"):  # coordinators (bot.coordinator.chat checks the role)
+            text = slack_command(
+                self.service, person_id=self.identity.person(user).id, command=name, argument=argument
+            )
+            self.post(client, channel, [text_message(mrkdwn_escape(text))])
             return
         resolved = self.identity.resolve(user, channel_id=where)
         if resolved.joined is not None:

@@ -25,6 +25,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.coordinator.chat import add_telegram_commands, schedule_telegram_nudges
 from bot.errors import UserError
 from bot.service import DialogService
 from bot.settings import load_dotenv
@@ -94,6 +95,7 @@ def build_application(
 
     application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     application.bot_data["dialog"] = dialog
+    add_telegram_commands(application, service)  # /labs /lab /nudge for coordinators
     application.add_handler(CommandHandler("link", dialog.on_link))
     application.add_handler(CommandHandler(list(COMMANDS), dialog.on_command))
     application.add_handler(MessageHandler(filters.COMMAND, dialog.on_unknown_command))
@@ -159,6 +161,7 @@ def serve(args: argparse.Namespace) -> int:
     application = build_application(
         service=service, token=token, base_url=os.environ.get("TELEGRAM_API_BASE_URL") or None
     )
+    schedule_telegram_nudges(application, service)  # the daily reminders (bot.coordinator)
     try:
         if webhook_url:
             application.run_webhook(
