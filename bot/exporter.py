@@ -17,7 +17,6 @@ from bot.files import write_bytes_atomically
 from criteria.application import Application
 from criteria.checking import run_checks
 from criteria.transition import transition_gap
-from renderers.docx import write_application_docx
 
 Format = Literal["docx", "json"]
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\ud800-\udfff]+')
@@ -35,6 +34,8 @@ def render_bytes(
     """The file's content: the application JSON, or the .docx with the self-check appendices."""
     if fmt == "json":
         return application_json(app).encode("utf-8")
+    from renderers.docx import write_application_docx  # python-docx loads only when a file is made
+
     report = run_checks(app)
     gap = transition_gap() if app.transition_from_iot_lab else None
     buffer = io.BytesIO()
