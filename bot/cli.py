@@ -16,21 +16,26 @@ from collections.abc import Sequence
 from bot.errors import UserError
 from renderers.messages import message
 
-# Modules under bot.commands, in the order ``dxlab --help`` lists them.
-COMMAND_MODULES: tuple[str, ...] = (
-    "chat",
-    "check",
-    "render",
-    "transfer",
-    "backup",
-    "serve",
-    "labs",
-    "nudge",
-    "faq",
-    "eligibility",
-    "compare",
-    "roles",
-)
+# Subcommand → (module under bot.commands, message key of its one-line help), in --help order.
+# Only the chosen subcommand's module is imported, so start-up stays fast; `dxlab --help` lists
+# them from this table alone.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "chat": ("chat", "cli.help_chat"),
+    "check": ("check", "check.help"),
+    "render": ("render", "docx.help_render"),
+    "import": ("transfer", "cli.help_import"),
+    "export": ("transfer", "cli.help_export"),
+    "backup": ("backup", "cli.help_backup"),
+    "restore": ("backup", "cli.help_restore"),
+    "serve": ("serve", "slack.serve_help"),
+    "labs": ("labs", "coordinator.help_labs"),
+    "nudge": ("nudge", "coordinator.help_nudge"),
+    "faq": ("faq", "secretariat.help_faq"),
+    "eligibility": ("eligibility", "secretariat.help_eligibility"),
+    "compare": ("compare", "secretariat.help_compare"),
+    "roles": ("roles", "secretariat.help_roles"),
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(dict.fromkeys(module for module, _ in COMMANDS.values()))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -42,26 +47,42 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full ``dxlab`` parser with every available subcommand."""
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any (the first word not starting with -)."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The ``dxlab`` parser: the chosen subcommand in full, the others by name and help only.
+
+    Without ``argv`` every subcommand is built in full (tests and documentation use that).
+    """
     parser = _Parser(prog="dxlab", description=message("cli.description"))
     parser.add_argument("-v", "--verbose", action="store_true", help=message("cli.help_verbose"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"bot.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"bot.commands.{name}":
-                continue
-            raise
-        module.add_parser(subparsers)
+    chosen = _chosen(argv) if argv is not None else None
+    full = {module for module, _ in COMMANDS.values()} if argv is None else set()
+    if chosen is not None:
+        full.add(COMMANDS[chosen][0])
+    built: set[str] = set()
+    for name, (module_name, help_key) in COMMANDS.items():
+        if module_name in full:
+            if module_name not in built:
+                importlib.import_module(f"bot.commands.{module_name}").add_parser(subparsers)
+                built.add(module_name)
+            continue
+        subparsers.add_parser(name, help=message(help_key), add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words)
+    args = parser.parse_args(words)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -122,3 +122,20 @@ def test_unknown_subcommand_and_missing_file(tmp_path: Path, capsys: pytest.Capt
     assert "コマンドの指定に誤りがあります" in capsys.readouterr().err
     assert main(["import", str(tmp_path / "none.json"), "--lab", "x", "--db", str(tmp_path / "d.db")]) == 2
     assert "ファイルが見つかりません" in capsys.readouterr().err
+
+
+def test_help_lists_every_subcommand_without_importing_them(capsys: pytest.CaptureFixture[str]) -> None:
+    import subprocess
+    import sys
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    listed = capsys.readouterr().out
+    from bot.cli import COMMANDS
+
+    for name in COMMANDS:
+        assert name in listed
+    probe = "import sys, bot.cli; bot.cli.build_parser(['--help']); print('docx' in sys.modules, 'openpyxl' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
