@@ -136,6 +136,9 @@ def test_help_lists_every_subcommand_without_importing_them(capsys: pytest.Captu
 
     for name in COMMANDS:
         assert name in listed
-    probe = "import sys, bot.cli; bot.cli.build_parser(['--help']); print('docx' in sys.modules, 'openpyxl' in sys.modules)"
+    probe = (
+        "import sys, bot.cli; bot.cli.build_parser(['--help']); "
+        "print('docx' in sys.modules, 'openpyxl' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
