@@ -12,8 +12,11 @@ so each adapter only parses its event and sends the result with its own escaping
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.errors import UserError
 from bot.roles import Action, Policy
@@ -25,6 +28,12 @@ from criteria import eligibility_questionnaire as eq
 from renderers.messages import message
 from storage.base import Lab
 from storage.sqlite import SQLiteStore
+
+log = logging.getLogger(__name__)
+
+#: ``/dxlab <name>`` in Slack; ``/<name>`` in Telegram (compare is a file for Slack only).
+SLACK_COMMANDS: frozenset[str] = frozenset({"faq", "eligibility", "compare"})
+TELEGRAM_COMMANDS: tuple[str, ...] = ("faq", "eligibility")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,3 +101,47 @@ def compare_file(store: SQLiteStore, person_id: int, lab_names: Sequence[str] = 
         content=sheet_bytes(sheet, ".xlsx"),
         comment=message("secretariat.chat_compare_ready", count=len(sheet.rows)),
     )
+
+
+def slack_reply(store: Any, *, person_id: int, command: str, argument: str) -> str | ChatFile:
+    """What ``/dxlab faq|eligibility|compare ARGUMENT`` answers: plain text (escape it) or a file."""
+    if command == "faq":
+        return faq_reply(argument, command="/dxlab faq")
+    if command == "eligibility":
+        return eligibility_reply(argument, command="/dxlab eligibility")
+    try:
+        if not isinstance(store, SQLiteStore):
+            raise UserError(message("secretariat.denied", action=message("secretariat.action_compare")))
+        names = [name.strip() for name in argument.split(",") if name.strip()]
+        return compare_file(store, person_id, names)
+    except UserError as exc:
+        return exc.message
+
+
+def add_telegram_commands(application: Any, service: DialogService) -> None:
+    """Add ``/faq`` and ``/eligibility`` to a PTB Application.
+
+    Call it before the channel adds its own handlers: in the default group the first matching handler
+    wins, so these run instead of the unknown-command reply and later groups still see the update.
+    """
+    from telegram.ext import CommandHandler
+
+    from renderers.telegram.html import escape_html, split_html
+
+    async def on_command(update: Any, context: Any) -> None:
+        msg = update.effective_message
+        if msg is None or not msg.text:
+            return
+        command = msg.text.split()[0].lstrip("/").split("@")[0].lower()
+        argument = " ".join(context.args or [])
+
+        def work() -> str:
+            if command == "faq":
+                return faq_reply(argument, command="/faq", escape=escape_html)
+            return eligibility_reply(argument, command="/eligibility", escape=escape_html)
+
+        text = await asyncio.to_thread(work)
+        for piece in split_html(text):
+            await msg.reply_text(piece, parse_mode="HTML")
+
+    application.add_handler(CommandHandler(list(TELEGRAM_COMMANDS), on_command))

@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.coordinator.chat import slack_command
 from bot.errors import UserError
 from bot.exporter import export_to_dir
+from bot.secretariat.chat import SLACK_COMMANDS, ChatFile, slack_reply
 from bot.service import DialogService, Session, to_engine_draft
 from bot.slack import forms
 from bot.slack.identity import Identity
@@ -49,6 +50,7 @@ log = logging.getLogger(__name__)
 
 SUBCOMMANDS: frozenset[str] = frozenset(
     {"", "start", "status", "review", "export", "help", "edit", "bind", "link", "labs", "lab", "nudge"}
+    | SLACK_COMMANDS  # faq, eligibility, compare (bot.secretariat.chat)
 )
 POSITION_COMMANDS: frozenset[str] = frozenset({"back", "skip"})
 
@@ -198,6 +200,23 @@ class SlackAdapter:
                 self.service, person_id=self.identity.person(user).id, command=name, argument=argument
             )
             self.post(client, channel, [text_message(mrkdwn_escape(text))])
+            return
+        if name in SLACK_COMMANDS:  # the secretariat's tools (bot.secretariat.chat checks the role)
+            reply = slack_reply(
+                self.service.store, person_id=self.identity.person(user).id, command=name, argument=argument
+            )
+            if isinstance(reply, ChatFile):
+                try:
+                    client.files_upload_v2(
+                        channel=channel,
+                        content=reply.content,
+                        filename=reply.filename,
+                        initial_comment=reply.comment,
+                    )
+                except (SlackApiError, SlackClientError) as exc:
+                    self.say(client, channel, "export_upload_failed", reason=type(exc).__name__)
+            else:
+                self.post(client, channel, [text_message(mrkdwn_escape(reply))])
             return
         resolved = self.identity.resolve(user, channel_id=where)
         if resolved.joined is not None:

@@ -27,6 +27,7 @@ from telegram.ext import (
 
 from bot.coordinator.chat import add_telegram_commands, schedule_telegram_nudges
 from bot.errors import UserError
+from bot.secretariat.chat import add_telegram_commands as add_secretariat_commands
 from bot.service import DialogService
 from bot.settings import load_dotenv
 from bot.telegram.handlers import COMMANDS, TelegramDialog
@@ -96,6 +97,7 @@ def build_application(
     application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     application.bot_data["dialog"] = dialog
     add_telegram_commands(application, service)  # /labs /lab /nudge for coordinators
+    add_secretariat_commands(application, service)  # /faq /eligibility (bot.secretariat.chat)
     application.add_handler(CommandHandler("link", dialog.on_link))
     application.add_handler(CommandHandler(list(COMMANDS), dialog.on_command))
     application.add_handler(MessageHandler(filters.COMMAND, dialog.on_unknown_command))

@@ -11,6 +11,7 @@ import pytest
 from bot.cli import main
 from storage.roles import ALL_LABS, RoleStore
 from storage.sqlite import SQLiteStore
+from tests.slack.conftest import fake_slack, slack, slack_service, slack_settings  # noqa: F401  (fixtures)
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 LAB_A = "みなと市DXラボ"
