@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.console import ConsoleAdapter
 from bot.errors import UserError
+from bot.roles import Policy
 from bot.service import DialogService
 from bot.wiring import add_db_option, build_service
 from renderers.messages import message
@@ -61,6 +62,9 @@ def run(args: argparse.Namespace) -> int:
         print(message("cli.linked", name=linked.name))
     lab = args.lab or _default_lab(service, user)
     session = service.session(lab=lab, person=user, channel="console")
+    # The terminal works on a database file its user can read anyway, so it is trusted: the
+    # person is recorded as staff of the lab they open (roles guard Slack and Telegram).
+    Policy(service.store).claim_lab(session.person.id, session.lab)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")
