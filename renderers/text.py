@@ -37,13 +37,15 @@ def marks() -> dict[str, dict[str, str]]:
     return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.items()}
 
 
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+def template_name(reply: object) -> str:
+    """The template file of a reply type: ``FindingsUpdate`` → ``findings_update.j2``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", type(reply).__name__).lower() + ".j2"
 
 
 @functools.cache
-def environment(folder: str, escape: Callable[[str], str]) -> jinja2.Environment:
-    """A template environment whose every printed variable goes through ``escape``."""
+def environment(folder: str | Path, escape: Callable[[str], str]) -> jinja2.Environment:
+    """Templates of ``folder`` (a name under ``renderers/templates``, or a path) whose every
+    printed variable goes through ``escape``."""
 
     def finalize(value: Any) -> Any:
         if value is None:
@@ -53,7 +55,7 @@ def environment(folder: str, escape: Callable[[str], str]) -> jinja2.Environment
         return value
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES / folder),
+        loader=jinja2.FileSystemLoader(folder if isinstance(folder, Path) else _TEMPLATES / folder),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -72,7 +74,7 @@ def render_reply(reply: Reply, *, escape: Callable[[str], str] = terminal_safe, 
     """One reply as text; empty for replies the adapter acts on (an export request)."""
     if isinstance(reply, Notice):
         return message(f"dialog.{reply.key}", escape=escape, **dict(reply.params))
-    template = environment(folder, escape).get_template(_snake(type(reply).__name__) + ".j2")
+    template = environment(folder, escape).get_template(template_name(reply))
     return template.render(r=reply).strip("\n")
 
 

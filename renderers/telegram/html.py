@@ -13,13 +13,10 @@ import functools
 import html
 import re
 from pathlib import Path
-from typing import Any
-
-import jinja2
 
 from dialogs.replies import Notice, Reply
 from renderers.messages import message
-from renderers.text import marks, render_reply, terminal_safe
+from renderers.text import environment, render_reply, template_name, terminal_safe
 
 MAX_MESSAGE = 4096
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -38,44 +35,17 @@ def utf16_len(text: str) -> int:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
-    def finalize(value: Any) -> Any:
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return escape_html(value)
-        return value
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=finalize,
-    )
-    env.globals["message"] = message
-    env.globals["marks"] = marks()["verdict"]
-    env.globals["status_marks"] = marks()["status"]
-    return env
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-@functools.cache
 def _own_templates() -> frozenset[str]:
-    return frozenset(p.stem for p in _TEMPLATES.glob("*.j2"))
+    return frozenset(p.name for p in _TEMPLATES.glob("*.j2"))
 
 
 def render_html(reply: Reply) -> str:
     """One reply as Telegram HTML; empty for replies the adapter acts on."""
     if isinstance(reply, Notice):
         return message(f"dialog.{reply.key}", escape=escape_html, **dict(reply.params))
-    name = _snake(type(reply).__name__)
+    name = template_name(reply)
     if name in _own_templates():
-        return _environment().get_template(name + ".j2").render(r=reply).strip("\n")
+        return environment(_TEMPLATES, escape_html).get_template(name).render(r=reply).strip("\n")
     return render_reply(reply, escape=escape_html)
 
 
