@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from criteria.report import VIEWPOINT_SLUGS, CheckReport, Finding, ViewpointResult
+from criteria.viewpoints import bonus_label
 from renderers.docx.blocks import Sections, column, fixed, table, wording
 from renderers.docx.interview import interview_questions
 from renderers.docx.model import Block, Cell, Heading, Text
@@ -29,10 +30,12 @@ def _finding_lines(findings: Sequence[Finding]) -> list[Text]:
     return lines
 
 
-def _verdict_cells(slug: str, result: ViewpointResult) -> tuple[Cell, Cell]:
+def _verdict_cells(slug: str, result: ViewpointResult, bonus: Sequence[str] = ()) -> tuple[Cell, Cell]:
     optional = slug == "other" and result.verdict == "missing"
     mark = wording("mark_optional" if optional else f"mark_{result.verdict}")
     lines = _finding_lines(result.findings)
+    if slug == "other" and bonus:
+        lines.append(Text(wording("bonus_items", items="、".join(bonus_label(b) for b in bonus))))
     if not lines:
         lines.append(Text(wording("no_findings_optional" if optional else f"no_findings_{result.verdict}")))
     return fixed(mark), tuple(lines)
@@ -63,7 +66,7 @@ def self_check(report: CheckReport) -> list[Block]:
     for slug in VIEWPOINT_SLUGS:
         result = report.viewpoints.get(slug)
         if result is not None:
-            rows.append((fixed(clean_text(result.label)), *_verdict_cells(slug, result)))
+            rows.append((fixed(clean_text(result.label)), *_verdict_cells(slug, result, report.bonus)))
     out.add(
         table(
             (
