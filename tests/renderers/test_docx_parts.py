@@ -184,6 +184,7 @@ def test_every_docx_message_renders() -> None:
         "hint": "h",
         "page": "1",
         "path": "p",
+        "items": "i",
     }
     for key in keys("docx"):
         assert message(key, **params)
