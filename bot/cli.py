@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.errors import UserError
+from bot.settings import load_dotenv
 from renderers.messages import message
 
 # Subcommand → (module under bot.commands, message key of its one-line help), in --help order.
@@ -80,6 +81,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit status."""
+    load_dotenv()  # settings (DXLAB_DB, tokens) may come from a .env in the working folder
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words)
     args = parser.parse_args(words)

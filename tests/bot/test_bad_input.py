@@ -142,3 +142,15 @@ def test_help_lists_every_subcommand_without_importing_them(capsys: pytest.Captu
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_the_database_path_can_come_from_a_dotenv_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text(f"DXLAB_DB={tmp_path / 'from-env.db'}\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("ラボ\n"))
+    assert main(["chat", "--lab", "L", "--user", "u"]) == 0
+    assert (tmp_path / "from-env.db").exists()
