@@ -82,7 +82,9 @@ class Tally:
 class Person:
     """One typist working through ``lines`` on their own lab."""
 
-    def __init__(self, *, key: str, name: str, lab: str, channel: str, external_id: str, lines: Sequence[str]):
+    def __init__(
+        self, *, key: str, name: str, lab: str, channel: str, external_id: str, lines: Sequence[str]
+    ):
         self.key = key
         self.name = name
         self.lab = lab
@@ -231,7 +233,9 @@ def kill_rounds(rng: Any, rounds: int, kills: int) -> set[int]:
     return set(rng.sample(range(1, rounds), min(kills, rounds - 1)))
 
 
-def report(tally: Tally, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]) -> None:
+def report(
+    tally: Tally, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Print the one-line summary (even without ``-s``) and append it to ``reliability.jsonl``."""
     line = tally.line()
     out = tmp_path_factory.getbasetemp() / "reliability.jsonl"

@@ -15,7 +15,6 @@ posted to the fake Web API, the Telegram message received by the fake Bot API.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import itertools
@@ -34,14 +33,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-
-import pytest
+from urllib.parse import urlencode
 
 from dialogs.events import Event, Start, Text
-from dialogs.replies import ExportRequest, Question, RecordFieldQuestion, Reply
+from dialogs.replies import ExportRequest, Reply
 from renderers.slack.blocks import render_messages
-from renderers.telegram.html import render_html, split_html
-from renderers.telegram.keyboards import keyboard_for
 from renderers.text import render_reply
 from tests.answers import FULL_APPLICATION
 from tests.reliability.model import (
@@ -49,13 +45,11 @@ from tests.reliability.model import (
     Tally,
     assert_applied_once,
     kill_rounds,
-    question_title,
     read_snapshot,
     report,
 )
 from tests.slack.fake_slack import TOKEN as SLACK_TOKEN
 from tests.slack.fake_slack import FakeSlack
-from tests.telegram.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNING_SECRET = "reliability-signing-secret"
@@ -65,6 +59,11 @@ NAMES = ("山田", "佐藤", "鈴木", "高橋", "田中")
 def sizes(soak: bool) -> tuple[int, int, int]:
     """(people, lines per person, kills): ≥200 turns per program in soak mode, ~36 by default."""
     return (4, len(FULL_APPLICATION), 24) if soak else (2, 18, 4)
+
+
+def kill_delay(rng: random.Random) -> float:
+    """How long after sending to kill: mostly within a turn's few milliseconds, sometimes later."""
+    return rng.random() ** 2 * 0.03
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -107,7 +106,18 @@ class ChatProcess:
     def __init__(self, db: Path, person: Person) -> None:
         self.person = person
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "chat", "--db", str(db), "--lab", person.lab, "--user", person.name],
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "chat",
+                "--db",
+                str(db),
+                "--lab",
+                person.lab,
+                "--user",
+                person.name,
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -188,7 +198,7 @@ def test_chat_survives_sigkill(
             for proc in live:
                 proc.wait_ack(tally)
             continue
-        time.sleep(rng.uniform(0, 0.03))
+        time.sleep(kill_delay(rng))
         for proc in procs.values():
             proc.proc.kill()
         for proc in procs.values():
@@ -207,5 +217,215 @@ def test_chat_survives_sigkill(
     for proc in procs.values():
         proc.finish()
     assert_applied_once(db, people, tmp_path)
+    assert tally.turns == count * length and tally.answers_lost == 0
+    report(tally, tmp_path_factory, capsys)
+
+
+# --- dxlab serve slack -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def slack_headers(body: str, content_type: str, secret: str, retry_num: int | None = None) -> dict[str, str]:
+    """Slack's signed request headers (``v0=`` HMAC-SHA256 of ``v0:{ts}:{body}``), and its retry headers."""
+    ts = str(int(time.time()))
+    digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": f"v0={digest}",
+    }
+    if retry_num is not None:
+        headers |= {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+    return headers
+
+
+def http_post(url: str, body: str, headers: dict[str, str], timeout: float = 10.0) -> int | None:
+    """The HTTP status, or ``None`` when no response came (the server was killed or not up)."""
+    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+    except OSError:
+        return None
+
+
+class SlackServer:
+    """``python -m bot serve slack --port P`` on ``db``, its Web API calls going to ``fake``."""
+
+    def __init__(self, db: Path, port: int, fake: FakeSlack, *, secret: str = SIGNING_SECRET) -> None:
+        self.url = f"http://127.0.0.1:{port}/slack/events"
+        self.secret = secret
+        env = child_env(SLACK_BOT_TOKEN=SLACK_TOKEN, SLACK_SIGNING_SECRET=secret, SLACK_API_URL=fake.url)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "slack", "--port", str(port), "--host", "127.0.0.1",
+             "--db", str(db)],
+            env=env, cwd=db.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_until(self._listening(port), 30, "dxlab serve slack to listen")
+
+    def _listening(self, port: int) -> Callable[[], bool]:
+        def check() -> bool:
+            assert self.proc.poll() is None, "dxlab serve slack exited"
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", port)) == 0
+
+        return check
+
+    def deliver(self, wire: tuple[str, str], retry_num: int | None = None) -> int | None:
+        body, content_type = wire
+        return http_post(self.url, body, slack_headers(body, content_type, self.secret, retry_num))
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+class SlackPeople:
+    """Slack users typing in their DM with the app: event bodies, and what the fake API saw."""
+
+    def __init__(self, fake: FakeSlack) -> None:
+        self.fake = fake
+        self.ids = itertools.count(1)
+        self.base: dict[str, int] = {}
+
+    @staticmethod
+    def user(person: Person) -> str:
+        return person.external_id
+
+    @staticmethod
+    def dm(person: Person) -> str:
+        return "D" + person.external_id.lstrip("U")
+
+    def wire(self, person: Person, event: Event) -> tuple[str, str]:
+        user, n = person.external_id, next(self.ids)
+        if isinstance(event, Start):  # /dxlab: start or resume the dialog
+            form = {"team_id": "T0001", "channel_id": self.dm(person), "channel_name": "directmessage",
+                    "user_id": user, "user_name": user.lower(), "command": "/dxlab", "text": "",
+                    "api_app_id": "A0001", "response_url": f"{self.fake.base}/response",
+                    "trigger_id": f"{n}.reliability"}  # fmt: skip
+            return urlencode(form), "application/x-www-form-urlencoded"
+        assert isinstance(event, Text)
+        ts = f"{time.time():.6f}"
+        text = event.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        body = {"token": "legacy", "team_id": "T0001", "api_app_id": "A0001", "type": "event_callback",
+                "event_id": f"EvR{n:08d}", "event_time": int(time.time()),
+                "event": {"type": "message", "channel": self.dm(person), "user": user, "text": text,
+                          "ts": ts, "event_ts": ts, "channel_type": "im"}}  # fmt: skip
+        return json.dumps(body), "application/json"
+
+    def posts(self, person: Person) -> list[str]:
+        return [
+            str(c.args.get("text"))
+            for c in self.fake.of("chat.postMessage")
+            if c.args.get("channel") == self.dm(person)
+        ]
+
+    def begin(self, person: Person, event: Event) -> tuple[str, str]:
+        wire = self.wire(person, event)
+        person.begin(event, wire)
+        self.base[person.key] = len(self.posts(person))
+        return wire
+
+    def seen_any(self, person: Person) -> bool:
+        return len(self.posts(person)) > self.base[person.key]
+
+    def wait_ack(self, person: Person, tally: Tally, timeout: float = 30.0) -> None:
+        """Wait for the replies of the in-flight event; they must be what the oracle rendered."""
+        op = person.pending
+        assert op is not None
+        want = [m.text for m in render_messages(op.replies)]
+        base = self.base[person.key]
+        self.fake.wait_until(
+            lambda: len(self.posts(person)) >= base + len(want), timeout, what=f"{person.key} replies"
+        )
+        assert self.posts(person)[base:] == want, f"{person.key}: Slack was sent something else"
+        op.acked = True
+        person.confirm(tally)
+
+
+def test_slack_server_survives_sigkill(
+    tmp_path: Path, soak: bool, seed: int, rng: random.Random, tmp_path_factory: Any, capsys: Any
+) -> None:
+    count, length, kills = sizes(soak)
+    db = tmp_path / "slack.db"
+    people = [
+        Person(key=f"s{i}", name=NAMES[i], lab=f"slack:U{i + 1}", channel="slack", external_id=f"U{i + 1}",
+               lines=FULL_APPLICATION[:length])
+        for i in range(count)
+    ]  # fmt: skip
+    tally = Tally("slack", seed=seed, people=count)
+    kill_at = kill_rounds(rng, length, kills)
+    fake = FakeSlack(names={f"U{i + 1}": NAMES[i] for i in range(count)}).start()
+    slack = SlackPeople(fake)
+    port = free_port()
+    pool = ThreadPoolExecutor(max_workers=8)
+    server = SlackServer(db, port, fake)
+    try:
+
+        def resume(todo: Sequence[Person]) -> None:
+            """/dxlab for everyone still typing: the reply must ask the question the oracle expects."""
+            for p in todo:
+                assert server.deliver(slack.begin(p, Start())) == 200
+            for p in todo:
+                slack.wait_ack(p, tally)
+
+        resume(people)
+        for round_no in itertools.count():
+            live = [p for p in people if p.pos < len(p.lines)]
+            if not live:
+                break
+            sends = {p.key: pool.submit(server.deliver, slack.begin(p, Text(p.next_line()))) for p in live}
+            if round_no not in kill_at:
+                for p in live:
+                    assert sends[p.key].result() == 200
+                    slack.wait_ack(p, tally)
+                continue
+            time.sleep(kill_delay(rng))
+            server.kill()
+            statuses = {key: future.result() for key, future in sends.items()}
+            for p in live:
+                assert p.pending is not None
+                p.pending.acked = slack.seen_any(p)
+            applied = check_after_kill(db, people, tally)
+            server = SlackServer(db, port, fake)
+            retry: list[Person] = []
+            for p in live:
+                if statuses[p.key] == 200 and not applied[p.key]:
+                    tally.dropped_unacked += 1  # acknowledged to Slack, not to the person: retyped
+                    p.abandon()
+                    continue
+                if statuses[p.key] != 200:  # Slack saw no acknowledgement: it retries the event
+                    assert p.pending is not None
+                    assert server.deliver(p.pending.wire, retry_num=1) == 200
+                    tally.redelivered += 1
+                if applied[p.key]:
+                    tally.redelivered_ignored += statuses[p.key] != 200
+                    p.confirm(tally)
+                else:
+                    retry.append(p)
+            for p in retry:
+                slack.wait_ack(p, tally)  # the retry is applied, once
+            resume([p for p in people if p.pos < len(p.lines)])
+        server.stop()
+        assert_applied_once(db, people, tmp_path)
+        assert not fake.rejections, fake.rejections
+    finally:
+        server.kill() if server.proc.poll() is None else None
+        pool.shutdown(wait=False)
+        fake.stop()
     assert tally.turns == count * length and tally.answers_lost == 0
     report(tally, tmp_path_factory, capsys)
