@@ -15,6 +15,7 @@ posted to the fake Web API, the Telegram message received by the fake Bot API.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import itertools
@@ -38,6 +39,8 @@ from urllib.parse import urlencode
 from dialogs.events import Event, Start, Text
 from dialogs.replies import ExportRequest, Reply
 from renderers.slack.blocks import render_messages
+from renderers.telegram.html import render_html, split_html
+from renderers.telegram.keyboards import keyboard_for
 from renderers.text import render_reply
 from tests.answers import FULL_APPLICATION
 from tests.reliability.model import (
@@ -50,6 +53,7 @@ from tests.reliability.model import (
 )
 from tests.slack.fake_slack import TOKEN as SLACK_TOKEN
 from tests.slack.fake_slack import FakeSlack
+from tests.telegram.fake_bot_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[2]
 SIGNING_SECRET = "reliability-signing-secret"
@@ -427,5 +431,156 @@ def test_slack_server_survives_sigkill(
         server.kill() if server.proc.poll() is None else None
         pool.shutdown(wait=False)
         fake.stop()
+    assert tally.turns == count * length and tally.answers_lost == 0
+    report(tally, tmp_path_factory, capsys)
+
+
+# --- dxlab serve telegram --------------------------------------------------------------------------
+
+
+def telegram_texts(replies: Sequence[Reply]) -> list[str]:
+    """The messages ``bot.telegram.delivery`` sends in a private chat for ``replies``."""
+    sent: list[str] = []
+    texts: list[str] = []
+
+    def flush() -> None:
+        if texts:
+            sent.extend(split_html("\n\n".join(texts)))
+            texts.clear()
+
+    for reply in replies:
+        if isinstance(reply, ExportRequest):
+            flush()
+            continue
+        if text := render_html(reply):
+            texts.append(text)
+        if keyboard_for(reply) is not None:
+            flush()
+    flush()
+    return sent
+
+
+class TelegramPeople:
+    """Telegram users in private chats with the bot: their updates, and what the fake API received."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+        self.base: dict[str, int] = {}
+
+    def posts(self, person: Person) -> list[str]:
+        return self.api.texts(int(person.external_id))
+
+    async def begin(self, person: Person, event: Event) -> dict[str, Any]:
+        text = "/start" if isinstance(event, Start) else event.text if isinstance(event, Text) else ""
+        user = FakeBotApi.user(int(person.external_id), first=person.name, last="")
+        update = self.api.message_update(text, user=user)
+        person.begin(event, update)
+        self.base[person.key] = len(self.posts(person))
+        await self.api.push(update)
+        return update
+
+    def seen_any(self, person: Person) -> bool:
+        return len(self.posts(person)) > self.base[person.key]
+
+    async def wait_ack(self, person: Person, tally: Tally, timeout: float = 30.0) -> None:
+        op = person.pending
+        assert op is not None
+        want = telegram_texts(op.replies)
+        base = self.base[person.key]
+        await self.api.wait_for(lambda: len(self.posts(person)) >= base + len(want), timeout)
+        assert self.posts(person)[base:] == want, f"{person.key}: Telegram was sent something else"
+        op.acked = True
+        person.confirm(tally)
+
+
+def update_id(person: Person) -> int:
+    assert person.pending is not None
+    return int(person.pending.wire["update_id"])
+
+
+async def telegram_process(db: Path, api: FakeBotApi) -> asyncio.subprocess.Process:
+    env = child_env(TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url, DXLAB_DB=str(db))
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", "telegram", cwd=db.parent, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def test_telegram_bot_survives_sigkill(
+    tmp_path: Path, soak: bool, seed: int, rng: random.Random, tmp_path_factory: Any, capsys: Any
+) -> None:
+    count, length, kills = sizes(soak)
+    db = tmp_path / "telegram.db"
+    people = [
+        Person(key=f"t{i}", name=NAMES[i], lab=f"tg{i}", channel="telegram", external_id=str(5001 + i),
+               lines=FULL_APPLICATION[:length])
+        for i in range(count)
+    ]  # fmt: skip
+    tally = Tally("telegram", seed=seed, people=count)
+    kill_at = kill_rounds(rng, length, kills)
+
+    async def scenario() -> None:
+        async with FakeBotApi() as api:
+            tg = TelegramPeople(api)
+            process = await telegram_process(db, api)
+
+            async def resume(todo: Sequence[Person]) -> None:
+                """/start for everyone still typing: the reply asks the question the oracle expects."""
+                for p in todo:
+                    await tg.begin(p, Start())
+                for p in todo:
+                    await tg.wait_ack(p, tally)
+
+            try:
+                await resume(people)
+                for round_no in itertools.count():
+                    live = [p for p in people if p.pos < len(p.lines)]
+                    if not live:
+                        break
+                    for p in live:
+                        await tg.begin(p, Text(p.next_line()))
+                    if round_no not in kill_at:
+                        for p in live:
+                            await tg.wait_ack(p, tally)
+                        continue
+                    await asyncio.sleep(kill_delay(rng))
+                    process.kill()
+                    await process.wait()
+                    for p in live:
+                        assert p.pending is not None
+                        p.pending.acked = tg.seen_any(p)
+                    applied = check_after_kill(db, people, tally)
+                    confirmed = {
+                        p.key: api.confirmed_offset > p.pending.wire["update_id"] for p in live if p.pending
+                    }
+                    process = await telegram_process(db, api)
+                    retry: list[Person] = []
+                    for p in live:
+                        if not confirmed[p.key]:
+                            tally.redelivered += 1  # the fake hands it out again: it must apply once
+                        if applied[p.key]:
+                            tally.redelivered_ignored += not confirmed[p.key]
+                            p.confirm(tally)
+                        elif confirmed[p.key]:
+                            tally.dropped_unacked += 1  # fetched, confirmed, never processed: retyped
+                            p.abandon()
+                        else:
+                            retry.append(p)
+                    for p in retry:
+                        await tg.wait_ack(p, tally)
+                    await resume([p for p in people if p.pos < len(p.lines)])
+                await api.drained()
+                assert not api.rejected or all("not modified" in r for _, r in api.rejected), api.rejected
+            finally:
+                if process.returncode is None:
+                    process.send_signal(signal.SIGINT)
+                    try:
+                        await asyncio.wait_for(process.wait(), 20)
+                    except TimeoutError:
+                        process.kill()
+                        await process.wait()
+
+    asyncio.run(scenario())
+    assert_applied_once(db, people, tmp_path)
     assert tally.turns == count * length and tally.answers_lost == 0
     report(tally, tmp_path_factory, capsys)
