@@ -24,13 +24,19 @@ grant              —                       —            —            yes
   names administrators; they need no row in the database. ``console:*`` makes every terminal user
   of this machine an administrator — only for a single-user machine, since whoever can run
   ``dxlab`` there can read the database file anyway. Without it a terminal user is like anyone
-  else: staff of the labs they created, nothing more.
+  else: staff of the labs they created, nothing more. A bare Slack user id (``U0123ABCD``, the
+  older Slack-only format) counts as ``slack:U0123ABCD``.
+- Chat sessions (Slack, Telegram) call ``enter_lab`` before every dialog turn: the person must
+  be allowed to edit the session's lab (an unclaimed lab is claimed first). ``add_staff`` is how a
+  binding made by someone with the right to make it (an admin binding a person, a shared chat
+  bound to a lab) becomes membership.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 
@@ -42,6 +48,7 @@ from storage.sqlite import SQLiteStore
 
 ADMINS_ENV = "DXLAB_ADMINS"
 CHANNELS = ("console", "slack", "telegram")
+_BARE_SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
 class Role(StrEnum):
@@ -105,6 +112,9 @@ def env_admins(environ: Mapping[str, str] | None = None) -> frozenset[tuple[str,
     raw = (os.environ if environ is None else environ).get(ADMINS_ENV, "")
     found: set[tuple[str, str]] = set()
     for item in raw.split(","):
+        if _BARE_SLACK_ID.fullmatch(item.strip()):  # the older Slack-only format: "U0123ABCD"
+            found.add(("slack", item.strip()))
+            continue
         try:
             found.add(parse_identity(item))
         except ValueError:
@@ -170,12 +180,22 @@ class Policy:
         """Make the person staff of ``lab`` when it has no staff yet; ``True`` when they became it."""
         return self.roles.grant_if_unclaimed(person_id, Role.STAFF.value, lab.id)
 
+    def enter_lab(self, person_id: int, lab: Lab, action: Action = Action.EDIT_DRAFT) -> None:
+        """Claim ``lab`` when it has no staff yet, then ``require`` ``action`` on it."""
+        self.claim_lab(person_id, lab)
+        self.require(person_id, action, lab)
+
     def open_lab(self, person_id: int, name: str, action: Action = Action.EDIT_DRAFT) -> Lab:
         """The lab ``name`` (created when new, then claimed), if the person may ``action`` it."""
         lab = self.store.lab(name)
-        self.claim_lab(person_id, lab)
-        self.require(person_id, action, lab)
+        self.enter_lab(person_id, lab, action)
         return lab
+
+    def add_staff(self, person_id: int, lab: Lab, *, granted_by: int | None) -> bool:
+        """Make the person staff of ``lab`` (a binding by someone allowed to make it); ``True`` if new."""
+        if self.allowed(person_id, Action.EDIT_DRAFT, lab.id):
+            return False
+        return self.roles.grant(person_id, Role.STAFF.value, lab_id=lab.id, granted_by=granted_by)
 
 
 def allowed(

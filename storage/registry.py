@@ -295,7 +295,10 @@ class RegistryStore:
     # --- roles (read-only: the roles table belongs to the roles feature) ------------------------
 
     def has_role(self, person_id: int, role: str, *, lab_id: int | None = None) -> bool:
-        """Whether the person holds ``role`` for all labs (lab_id 0) or for ``lab_id``."""
+        """Whether the person has a row for ``role`` for all labs (lab_id 0) or for ``lab_id``.
+
+        Only the stored rows: who may do what (administrators of ``DXLAB_ADMINS`` included) is
+        ``bot.roles.Policy``, which every check goes through."""
         labs = (0,) if lab_id is None else (0, lab_id)
         try:
             rows = self._read(

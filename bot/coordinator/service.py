@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TextIO
 
 from bot.coordinator.delivery import SLACK, TELEGRAM, Notifier, notifiers_from_env
-from bot.coordinator.planner import COORDINATOR_ROLE, Planner
+from bot.coordinator.planner import Planner
 from bot.coordinator.runner import JST, Clock, NudgeRunner, RetryPolicy, system_clock
 from bot.service import DialogService
 from criteria import transition_rules as rules
@@ -152,8 +152,10 @@ class CoordinatorService:
         )
 
     def is_coordinator(self, person_id: int) -> bool:
-        """Whether the person has the coordinator (or admin) role for all labs."""
-        return any(self.registry.has_role(person_id, role) for role in (COORDINATOR_ROLE, "admin"))
+        """Whether the person may nudge: a coordinator or an admin (``DXLAB_ADMINS`` included)."""
+        from bot.roles import Action, Policy
+
+        return Policy(self.store).allowed(person_id, Action.NUDGE)
 
 
 def open_coordinator(explicit_db: str | None, *, clock: Clock = system_clock) -> CoordinatorService:

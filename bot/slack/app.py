@@ -87,7 +87,7 @@ def build_app(
         request_verification_enabled=not settings.socket_mode,
     )
     app.listener_runner.lazy_listener_runner = ThreadLazyListenerRunner(logger=app.logger, executor=executor)
-    identity = Identity(service=service, display_name=_display_name(client), admins=settings.admins)
+    identity = Identity(service=service, display_name=_display_name(client))
     adapter = SlackAdapter(service=service, identity=identity, settings=settings)
 
     def ack_now(ack: Ack) -> None:

@@ -4,6 +4,8 @@ Every listener acknowledges first (``app.py``) and does its work here, in a lazy
 3-second acknowledgement holds whatever the engine, the database or the export take. Each turn
 carries an idempotency key (``event_id`` for events, the action or view id for interactions), so
 Slack's retries and duplicate deliveries are applied once, in the same transaction as the answer.
+Every turn, modal, App Home view and export first asks the roles policy (``Identity.refusal``):
+only staff of the session's lab and admins work on its draft.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.coordinator.chat import slack_command
 from bot.errors import UserError
 from bot.exporter import export_to_dir
+from bot.roles import Action
 from bot.secretariat.chat import SLACK_COMMANDS, ChatFile, slack_reply
 from bot.service import DialogService, Session, to_engine_draft
 from bot.slack import forms
@@ -44,7 +47,7 @@ from renderers.slack.elements import (
     encode,
 )
 from renderers.slack.limits import mrkdwn_escape
-from renderers.slack.views import HomeModel, home_view, record_modal
+from renderers.slack.views import HomeModel, home_notice, home_view, record_modal
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +104,8 @@ class SlackAdapter:
         key: str,
     ) -> None:
         """One engine turn; replies posted to ``channel``; nothing when ``key`` was already done."""
+        if not self.permitted(client, session, channel):
+            return
         with self._lock(session.person.id):
             replies = self.service.handle(session, event, event_id=f"slack:{key}")
         if replies is None:
@@ -110,8 +115,19 @@ class SlackAdapter:
             if isinstance(reply, ExportRequest):
                 self.export(client, session, channel, reply.format)
 
+    def permitted(
+        self, client: WebClient, session: Session, channel: str, action: Action = Action.EDIT_DRAFT
+    ) -> bool:
+        """Whether the person may ``action`` the session's lab; if not, says why in ``channel``."""
+        refusal = self.identity.refusal(session, action)
+        if refusal is not None:
+            self.say(client, channel, "session_denied", reason=refusal)
+        return refusal is None
+
     def export(self, client: WebClient, session: Session, channel: str, fmt: str) -> None:
         """Write the draft and upload it to ``channel`` with ``files_upload_v2``."""
+        if not self.permitted(client, session, channel, Action.EXPORT_DRAFT):
+            return
         app = self.service.application(session.lab)
         with tempfile.TemporaryDirectory(prefix="dxlab-slack-") as folder:
             try:
@@ -166,6 +182,10 @@ class SlackAdapter:
 
     def publish_home(self, client: WebClient, user: str) -> None:
         session = self.identity.session(user)
+        refusal = self.identity.refusal(session)  # a session's view is for those who edit it
+        if refusal is not None:
+            client.views_publish(user_id=user, view=home_notice(session.lab.name, refusal))
+            return
         store = self.service.store
         state = DialogState(
             draft=to_engine_draft(store.draft(session.lab.id)),
@@ -294,6 +314,8 @@ class SlackAdapter:
         flow = self.service.engine.flow
         if not flow.has_step(step_id) or flow.step(step_id).record is None:
             self.post(client, channel, render_messages([Notice("stale_button")]))
+            return
+        if not self.permitted(client, session, channel):
             return
         step = flow.step(step_id)
         record: Mapping[str, Any] | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
@@ -11,13 +11,14 @@ DEFAULT_PORT = 3000
 
 @dataclass(frozen=True)
 class SlackSettings:
-    """Tokens, where the Web API is, who may bind others, and how long link codes live."""
+    """Tokens, where the Web API is, and how long link codes live.
+
+    Who may bind others is the roles policy (``bot.roles``: ``DXLAB_ADMINS`` and granted roles)."""
 
     bot_token: str
     signing_secret: str
     app_token: str = ""
     api_url: str = DEFAULT_API_URL
-    admins: frozenset[str] = field(default_factory=frozenset)
     link_ttl_seconds: int = 900
 
     @property
@@ -34,11 +35,9 @@ class SlackSettings:
     @classmethod
     def from_env(cls) -> SlackSettings:
         api_url = os.environ.get("SLACK_API_URL") or DEFAULT_API_URL
-        admins = os.environ.get("DXLAB_ADMINS", "")
         return cls(
             bot_token=os.environ.get("SLACK_BOT_TOKEN", ""),
             signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""),
             app_token=os.environ.get("SLACK_APP_TOKEN", ""),
             api_url=api_url if api_url.endswith("/") else api_url + "/",
-            admins=frozenset(a.strip() for a in admins.split(",") if a.strip()),
         )

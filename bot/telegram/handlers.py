@@ -4,6 +4,9 @@ Owns the translation and the exactly-once rule. Every dialog turn runs on the ev
 (the one SQLite writer) with an event id recorded in the same transaction as the answer: the
 ``update_id`` for messages, and ``cb:<chat>:<message>`` for a button, so a keyboard answers once
 however often it is pressed or its update is redelivered.
+
+Every turn first asks the roles policy: only staff of the chat's lab (members of a bound group
+are) and admins work on its draft, and an export needs ``export_draft``.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from telegram.ext import ContextTypes
 
 from bot.errors import UserError
 from bot.exporter import file_stem, write_export
+from bot.roles import Action, PermissionDenied
 from bot.service import DialogService, Session
 from bot.telegram.delivery import Delivery, ExportFailure, ExportFile, Target
 from bot.telegram.identity import CHANNEL, Identity, Sender
@@ -89,15 +93,30 @@ class TelegramDialog:
 
     def _turn(self, sender: Sender, event: Event, event_id: str, bind_group: bool) -> TurnResult:
         notes = []
+        policy = self.identity.policy()
+        person = self.identity.person(sender)
+        group_lab = self.identity.group_lab(sender)
+        if group_lab is not None:  # a member of a bound group is a member of its lab
+            policy.add_staff(person.id, group_lab, granted_by=None)
+        session = self.identity.session(sender)
+        try:
+            policy.enter_lab(person.id, session.lab)
+        except PermissionDenied as exc:
+            return TurnResult(
+                session, [], [], [message("telegram.session_denied", reason=exc.message, escape=escape_html)]
+            )
         if bind_group:
             lab = self.identity.bind_group(sender)
             if lab is not None:
                 notes.append(message("telegram.group_bound", lab=lab.name, escape=escape_html))
-        session = self.identity.session(sender)
         replies = self.service.handle(session, event, event_id=event_id)
         return TurnResult(session, replies, [], notes)
 
     def _export(self, session: Session, request: ExportRequest) -> ExportFile | ExportFailure:
+        try:
+            self.identity.policy().require(session.person.id, Action.EXPORT_DRAFT, session.lab)
+        except PermissionDenied as exc:
+            return ExportFailure(exc.message)
         app = self.service.application(session.lab)
         stem = file_stem(app, session.lab.name)
         with tempfile.TemporaryDirectory(prefix="dxlab-tg-") as folder:

@@ -4,16 +4,24 @@ Owns the mapping from Telegram ids to our people and labs: a user is the person 
 ``telegram`` by their user id (or, after ``/link CODE``, the person who made the code in Slack or
 the terminal). The lab is the one bound to the group chat, else the one bound to the user, else a
 new lab of their own. Synchronous: called on the store's writer thread.
+
+Roles (``bot.roles``): a user's own lab is claimed on first use; a group is bound (first
+``/start`` there) only to a lab its sender may edit, and whoever then uses the bot in that group
+is a member of the lab (staff). ``/link CODE`` makes the user the same person, so their roles
+follow.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import cast
 
+from bot.roles import Policy
 from bot.service import Session
 from renderers.messages import message
 from storage.base import Lab, Person, Store
+from storage.sqlite import SQLiteStore
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +44,23 @@ class Identity:
     def __init__(self, *, store: Store) -> None:
         self.store = store
 
+    def policy(self) -> Policy:
+        """The roles policy (``DXLAB_ADMINS`` read now)."""
+        return Policy(cast(SQLiteStore, self.store))
+
+    def group_lab(self, sender: Sender) -> Lab | None:
+        """The lab bound to the sender's group chat (``None`` in a private chat or an unbound group)."""
+        return None if sender.private else self.store.bound_lab(CHANNEL, str(sender.chat_id))
+
     def person(self, sender: Sender) -> Person:
         return self.store.person(
             sender.full_name or str(sender.user_id), channel=CHANNEL, external_id=str(sender.user_id)
         )
 
     def lab(self, sender: Sender) -> Lab:
-        if not sender.private:
-            group_lab = self.store.bound_lab(CHANNEL, str(sender.chat_id))
-            if group_lab is not None:
-                return group_lab
+        group_lab = self.group_lab(sender)
+        if group_lab is not None:
+            return group_lab
         own = self.store.bound_lab(CHANNEL, str(sender.user_id))
         if own is not None:
             return own
@@ -57,7 +72,9 @@ class Identity:
         return Session(lab=self.lab(sender), person=self.person(sender), channel=CHANNEL)
 
     def bind_group(self, sender: Sender) -> Lab | None:
-        """Make an unbound group chat work on the sender's lab; the lab when newly bound."""
+        """Make an unbound group chat work on the sender's lab; the lab when newly bound.
+
+        The caller has checked that the sender may edit that lab (``Policy.enter_lab``)."""
         if sender.private or self.store.bound_lab(CHANNEL, str(sender.chat_id)) is not None:
             return None
         lab = self.lab(sender)

@@ -168,3 +168,14 @@ def home_view(model: HomeModel) -> dict[str, Any]:
     )
     blocks.append(context(message("slack.home_hint")))
     return {"type": "home", "blocks": blocks[: limits.VIEW_BLOCKS]}
+
+
+def home_notice(lab_name: str, text: str) -> dict[str, Any]:
+    """The App Home tab when the draft cannot be shown (``text``: why, plain text)."""
+    blocks: list[Block] = [
+        {"type": "header", "text": plain(message("slack.home_title"), 150)},
+        section(message("slack.home_lab", lab=lab_name, escape=mrkdwn_escape)),
+        section(mrkdwn_escape(text)),
+        context(message("slack.home_hint")),
+    ]
+    return {"type": "home", "blocks": blocks}

@@ -7,6 +7,7 @@ import hmac
 import itertools
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -235,10 +236,11 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def slack_settings(fake_slack: FakeSlack) -> SlackSettings:
-    return SlackSettings(
-        bot_token=TOKEN, signing_secret=SECRET, api_url=fake_slack.url, admins=frozenset({"UADMIN"})
-    )
+def slack_settings(fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> SlackSettings:
+    admins = os.environ.get("DXLAB_ADMINS", "")
+    if "UADMIN" not in admins:  # the older bare-id format, as a deployment may still have it
+        monkeypatch.setenv("DXLAB_ADMINS", "UADMIN")
+    return SlackSettings(bot_token=TOKEN, signing_secret=SECRET, api_url=fake_slack.url)
 
 
 @pytest.fixture
