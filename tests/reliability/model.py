@@ -243,3 +243,9 @@ def report(
         f.write(line.removeprefix("RELIABILITY ") + "\n")
     with capsys.disabled():
         print("\n" + line)
+
+
+def announce(capsys: pytest.CaptureFixture[str], **figures: Any) -> None:
+    """Print ``RELIABILITY {...}`` for a test without a ``Tally`` (shown even without ``-s``)."""
+    with capsys.disabled():
+        print("\nRELIABILITY " + json.dumps(figures, ensure_ascii=False, sort_keys=True))
