@@ -181,14 +181,19 @@ class Policy:
         return self.roles.grant_if_unclaimed(person_id, Role.STAFF.value, lab.id)
 
     def enter_lab(self, person_id: int, lab: Lab, action: Action = Action.EDIT_DRAFT) -> None:
-        """Claim ``lab`` when it has no staff yet, then ``require`` ``action`` on it."""
+        """Claim ``lab`` when it has no staff yet, then ``require`` ``action`` on it.
+
+        Called before every chat turn: when the person may already act, only reads the database."""
+        if self.allowed(person_id, action, lab.id):
+            return
         self.claim_lab(person_id, lab)
         self.require(person_id, action, lab)
 
     def open_lab(self, person_id: int, name: str, action: Action = Action.EDIT_DRAFT) -> Lab:
         """The lab ``name`` (created when new, then claimed), if the person may ``action`` it."""
         lab = self.store.lab(name)
-        self.enter_lab(person_id, lab, action)
+        self.claim_lab(person_id, lab)
+        self.require(person_id, action, lab)
         return lab
 
     def add_staff(self, person_id: int, lab: Lab, *, granted_by: int | None) -> bool:
