@@ -21,7 +21,7 @@ from rich.text import Text
 
 from bot.coordinator.csv_import import parse_date, read_registry_csv
 from bot.coordinator.planner import area_of, contact_text
-from bot.coordinator.service import KEEP, LabView, open_coordinator
+from bot.coordinator.service import KEEP, days_left_text, draft_text, open_coordinator
 from bot.errors import UserError
 from bot.wiring import add_db_option
 from criteria import transition_rules as rules
@@ -110,20 +110,6 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _left(view: LabView) -> str:
-    if view.days_left is None:
-        return message("coordinator.no_deadline")
-    if view.days_left < 0:
-        return message("coordinator.days_over", days=-view.days_left)
-    return message("coordinator.days_left", days=view.days_left)
-
-
-def _draft(view: LabView) -> str:
-    if view.readiness is None:
-        return message("coordinator.draft_none")
-    return message("coordinator.draft_readiness", percent=view.readiness)
-
-
 def run_list(args: argparse.Namespace) -> int:
     status = _status(args.status) if args.status else None
     due_within = _days(args.due_within) if args.due_within is not None else None
@@ -148,8 +134,8 @@ def run_list(args: argparse.Namespace) -> int:
             Text(rules.kind_label(v.entry.kind)),
             Text(rules.status_label(v.entry.status)),
             Text(v.deadline.isoformat() if v.deadline else message("coordinator.no_deadline")),
-            Text(_left(v), style="bold red" if overdue else ""),
-            Text(_draft(v)),
+            Text(days_left_text(v), style="bold red" if overdue else ""),
+            Text(draft_text(v)),
             Text(contact_text(v.entry)),
         )
     console = Console(highlight=False, emoji=False, markup=False)

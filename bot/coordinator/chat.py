@@ -13,26 +13,12 @@ import asyncio
 import os
 from typing import Any
 
-from bot.coordinator.service import CoordinatorService, LabView, nudge_factory
+from bot.coordinator.service import CoordinatorService, days_left_text, draft_text, nudge_factory
 from criteria import transition_rules as rules
 from renderers.messages import message
 
 COMMANDS: frozenset[str] = frozenset({"labs", "lab", "nudge"})
 MAX_LISTED = 40
-
-
-def _left(view: LabView) -> str:
-    if view.days_left is None:
-        return message("coordinator.no_deadline")
-    if view.days_left < 0:
-        return message("coordinator.days_over", days=-view.days_left)
-    return message("coordinator.days_left", days=view.days_left)
-
-
-def _draft(view: LabView) -> str:
-    if view.readiness is None:
-        return message("coordinator.draft_none")
-    return message("coordinator.draft_readiness", percent=view.readiness)
 
 
 def allowed(service: CoordinatorService, person_id: int, command: str) -> bool:
@@ -58,8 +44,8 @@ def reply_text(
                 name=v.entry.name,
                 status=rules.status_label(v.entry.status),
                 deadline=v.deadline.isoformat() if v.deadline else message("coordinator.no_deadline"),
-                left=_left(v),
-                draft=_draft(v),
+                left=days_left_text(v),
+                draft=draft_text(v),
             )
             for v in views[:MAX_LISTED]
         ]
@@ -82,9 +68,9 @@ def reply_text(
                 kind=rules.kind_label(view.entry.kind),
                 status=rules.status_label(view.entry.status),
                 deadline=view.deadline.isoformat() if view.deadline else message("coordinator.no_deadline"),
-                left=_left(view),
+                left=days_left_text(view),
                 contact=contact_text(view.entry),
-                draft=_draft(view),
+                draft=draft_text(view),
             )
         ]
         lines += [message("coordinator.reminder_lack_item", text=t) for t in view.lacks[:5]]

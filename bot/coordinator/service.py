@@ -19,6 +19,7 @@ from bot.coordinator.planner import Planner
 from bot.coordinator.runner import JST, Clock, NudgeRunner, RetryPolicy, system_clock
 from bot.service import DialogService
 from criteria import transition_rules as rules
+from renderers.messages import message
 from storage.registry import RegistryEntry, RegistryStore
 from storage.sqlite import SQLiteStore
 
@@ -172,3 +173,19 @@ def nudge_factory(service: CoordinatorService, *, out: TextIO | None = None) -> 
     """Runners for the scheduler: channels from the environment, the terminal as the log (stderr)."""
     notifiers = notifiers_from_env(out or sys.stderr)
     return lambda: service.runner(notifiers)
+
+
+def days_left_text(view: LabView) -> str:
+    """「あと30日」「期限を5日過ぎています」「期限未設定」 for a lab."""
+    if view.days_left is None:
+        return message("coordinator.no_deadline")
+    if view.days_left < 0:
+        return message("coordinator.days_over", days=-view.days_left)
+    return message("coordinator.days_left", days=view.days_left)
+
+
+def draft_text(view: LabView) -> str:
+    """The lab's draft in one phrase: none yet, or its readiness."""
+    if view.readiness is None:
+        return message("coordinator.draft_none")
+    return message("coordinator.draft_readiness", percent=view.readiness)
