@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.errors import UserError
+from bot.logging_filters import install as install_redaction
 from bot.settings import load_dotenv
 from renderers.messages import message
 
@@ -89,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    install_redaction()  # tokens and signing secrets never reach a log line or a traceback
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
