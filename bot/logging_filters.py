@@ -68,8 +68,9 @@ def install(secrets: Iterable[str] | None = None) -> RedactSecrets:
     """Redact ``secrets`` (default: the configured ones) from the root logger's handlers and hooks."""
     redactor = RedactSecrets(secret_values() if secrets is None else secrets)
     for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, RedactSecrets) for f in handler.filters):
-            handler.addFilter(redactor)
+        for old in [f for f in handler.filters if isinstance(f, RedactSecrets)]:
+            handler.removeFilter(old)  # installed before with other settings: replaced
+        handler.addFilter(redactor)
     if redactor.secrets:
         _wrap_excepthooks(redactor)
     return redactor

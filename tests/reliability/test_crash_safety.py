@@ -436,7 +436,8 @@ def test_slack_server_survives_sigkill(
         assert_applied_once(db, people, tmp_path)
         assert not fake.rejections, fake.rejections
     finally:
-        server.kill() if server.proc.poll() is None else None
+        if server.proc.poll() is None:
+            server.kill()
         pool.shutdown(wait=False)
         fake.stop()
     assert tally.turns == count * length and tally.answers_lost == 0
