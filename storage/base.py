@@ -120,6 +120,18 @@ class Store(Protocol):
 
     def seen_event(self, channel: str, event_id: str) -> bool: ...
 
+    def inbox_put(self, channel: str, event_id: str, payload: Mapping[str, Any]) -> bool:
+        """Keep an inbound event before acknowledging it; ``False`` if it was already kept."""
+        ...
+
+    def inbox_pending(self, channel: str) -> list[tuple[str, dict[str, Any]]]:
+        """Kept events whose effect was never committed (oldest first): replay them at start."""
+        ...
+
+    def inbox_prune(self, channel: str) -> int:
+        """Forget kept events that were processed; returns how many."""
+        ...
+
     def bind(self, channel: str, external_id: str, lab_id: int) -> None:
         """Bind a platform user, channel or chat to a lab (replacing an earlier binding)."""
         ...

@@ -41,6 +41,7 @@ class MemoryStore:
         self._events: set[tuple[str, str]] = set()
         self._bindings: dict[tuple[str, str], int] = {}
         self._codes: dict[str, tuple[int, datetime, bool]] = {}
+        self._inbox: dict[tuple[str, str], dict[str, Any]] = {}
 
     def find_lab(self, name: str) -> Lab | None:
         with self._lock:
@@ -135,6 +136,28 @@ class MemoryStore:
     def seen_event(self, channel: str, event_id: str) -> bool:
         with self._lock:
             return (channel, event_id) in self._events
+
+    def inbox_put(self, channel: str, event_id: str, payload: Mapping[str, Any]) -> bool:
+        with self._lock:
+            if (channel, event_id) in self._inbox:
+                return False
+            self._inbox[(channel, event_id)] = copy.deepcopy(dict(payload))
+            return True
+
+    def inbox_pending(self, channel: str) -> list[tuple[str, dict[str, Any]]]:
+        with self._lock:
+            return [
+                (eid, copy.deepcopy(p))
+                for (ch, eid), p in self._inbox.items()
+                if ch == channel and (ch, eid) not in self._events
+            ]
+
+    def inbox_prune(self, channel: str) -> int:
+        with self._lock:
+            done = [k for k in self._inbox if k[0] == channel and k in self._events]
+            for key in done:
+                del self._inbox[key]
+            return len(done)
 
     def bind(self, channel: str, external_id: str, lab_id: int) -> None:
         with self._lock:

@@ -120,7 +120,19 @@ def _v4(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4)
+def _v5(db: sqlite_utils.Database) -> None:
+    """Inbox: inbound platform events kept before the platform is told they arrived.
+
+    An event is done when its id is in ``processed_events`` (written with its effect), so the
+    events still to apply after a crash are the inbox rows without a processed id.
+    """
+    db["inbox"].create(
+        {"channel": str, "event_id": str, "payload": str, "received_at": str},
+        pk=("channel", "event_id"),
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -292,6 +292,38 @@ class SQLiteStore:
             )
         return row is not None
 
+    def inbox_put(self, channel: str, event_id: str, payload: Mapping[str, Any]) -> bool:
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO inbox (channel, event_id, payload, received_at) VALUES (?, ?, ?, ?)",
+                (channel, event_id, _dump(dict(payload)), _now()),
+            )
+        return cur.rowcount == 1
+
+    def inbox_pending(self, channel: str) -> list[tuple[str, dict[str, Any]]]:
+        with self._errors():
+            rows = (
+                self._conn()
+                .execute(
+                    "SELECT i.event_id, i.payload FROM inbox i WHERE i.channel = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM processed_events p "
+                    "WHERE p.channel = i.channel AND p.event_id = i.event_id) "
+                    "ORDER BY i.received_at, i.rowid",
+                    (channel,),
+                )
+                .fetchall()
+            )
+        return [(r[0], _load(r[1])) for r in rows]
+
+    def inbox_prune(self, channel: str) -> int:
+        with self._write() as conn:
+            cur = conn.execute(
+                "DELETE FROM inbox WHERE channel = ? AND EXISTS (SELECT 1 FROM processed_events p "
+                "WHERE p.channel = inbox.channel AND p.event_id = inbox.event_id)",
+                (channel,),
+            )
+        return cur.rowcount
+
     def integrity_check(self) -> str:
         with self._errors():
             return str(self._conn().execute("PRAGMA integrity_check").fetchone()[0])

@@ -120,3 +120,16 @@ def test_last_lab_follows_the_person(any_store: Any) -> None:
     any_store.turn(a.id, person.id, _set("vision", "1"), channel="console")
     any_store.turn(b.id, person.id, _set("vision", "2"), channel="console")
     assert any_store.last_lab(person.id) == b
+
+
+def test_inbox_keeps_events_until_their_effect_is_committed(any_store: Any) -> None:
+    lab = any_store.lab("L")
+    person = any_store.person("山田")
+    assert any_store.inbox_put("slack", "Ev1", {"text": "一つ目"})
+    assert not any_store.inbox_put("slack", "Ev1", {"text": "一つ目"})
+    assert any_store.inbox_put("slack", "Ev2", {"text": "二つ目"})
+    any_store.turn(lab.id, person.id, _set("vision", "1"), channel="slack", event_id="Ev1")
+    assert any_store.inbox_pending("slack") == [("Ev2", {"text": "二つ目"})]
+    assert any_store.inbox_pending("telegram") == []
+    assert any_store.inbox_prune("slack") == 1
+    assert [eid for eid, _ in any_store.inbox_pending("slack")] == ["Ev2"]
