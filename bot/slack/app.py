@@ -1,8 +1,10 @@
 """The slack-bolt app: listeners that acknowledge at once and work in lazy listeners.
 
 ``build_app`` wires the slash command ``/dxlab``, DM messages, App Home, buttons and the record
-modal to ``handlers.SlackAdapter``; ``serve`` runs it in HTTP mode, or in Socket Mode when
-``SLACK_APP_TOKEN`` is set. ``SLACK_API_URL`` points the Web API client elsewhere (tests, proxies).
+modal to ``handlers.SlackAdapter``; a listener middleware keeps each request that changes a draft in
+the inbox before it is acknowledged, and ``build_app`` replays the kept requests a crash left
+unapplied (``inbox``). ``serve`` checks the token, then runs the app in HTTP mode, or in Socket Mode
+when ``SLACK_APP_TOKEN`` is set. ``SLACK_API_URL`` points the Web API client elsewhere (tests, proxies).
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import re
 import sys
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from slack_bolt import Ack, App
 from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.coordinator.chat import start_slack_nudges
@@ -27,6 +30,7 @@ from bot.service import DialogService
 from bot.settings import load_dotenv
 from bot.slack.handlers import SUBCOMMANDS, SlackAdapter
 from bot.slack.identity import Identity
+from bot.slack.inbox import Inbox, command_name
 from bot.slack.settings import DEFAULT_PORT, SlackSettings
 from renderers.messages import message
 from renderers.slack.elements import RECORD_CALLBACK
@@ -71,11 +75,14 @@ def build_app(
     *,
     client: WebClient | None = None,
     executor: Executor | None = None,
+    replay: bool = True,
 ) -> App:
     """The bolt app for ``service``; ``client`` defaults to one on ``settings.api_url``.
 
     Acknowledgements run on a pool of their own, so a queue of slow work (an export, a busy
     database) never delays one; ``executor`` runs the lazy listeners (default: 16 threads).
+    With ``replay``, the requests kept in the inbox but never applied are applied first (in the
+    calling thread, replies posted), before the app answers any request.
     """
     client = client or web_client(settings)
     executor = executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="dxlab-slack")
@@ -89,12 +96,13 @@ def build_app(
     app.listener_runner.lazy_listener_runner = ThreadLazyListenerRunner(logger=app.logger, executor=executor)
     identity = Identity(service=service, display_name=_display_name(client))
     adapter = SlackAdapter(service=service, identity=identity, settings=settings)
+    inbox = Inbox(store=service.store, valid_submission=lambda body: not adapter.check_submission(body))
 
     def ack_now(ack: Ack) -> None:
         ack()
 
     def ack_command(ack: Ack, body: dict[str, Any]) -> None:
-        name = str(body.get("text") or "").strip().partition(" ")[0].lower()
+        name = command_name(body)
         if name not in SUBCOMMANDS:
             ack(text=message("slack.unknown_subcommand", name=name, escape=mrkdwn_escape))
         elif str(body.get("channel_id") or "").startswith("D"):
@@ -124,12 +132,60 @@ def build_app(
     def submission_work(body: dict[str, Any], client: WebClient) -> None:
         adapter.on_submission(body, client)
 
-    app.event("message")(ack=ack_now, lazy=[message_work])
+    # bolt runs listener middleware synchronously, before the acknowledgement (events are
+    # acknowledged as soon as their listener starts): what Slack was sent a 200 for is on disk
+    app.event("message", middleware=[inbox.middleware("message")])(ack=ack_now, lazy=[message_work])
     app.event("app_home_opened")(ack=ack_now, lazy=[home_work])
-    app.command(SLASH_COMMAND)(ack=ack_command, lazy=[command_work])
-    app.action(re.compile(r"^dx_"))(ack=ack_now, lazy=[action_work])
-    app.view_submission(RECORD_CALLBACK)(ack=ack_submission, lazy=[submission_work])
+    app.command(SLASH_COMMAND, middleware=[inbox.middleware("command")])(ack=ack_command, lazy=[command_work])
+    app.action(re.compile(r"^dx_"), middleware=[inbox.middleware("action")])(ack=ack_now, lazy=[action_work])
+    app.view_submission(RECORD_CALLBACK, middleware=[inbox.middleware("submission")])(
+        ack=ack_submission, lazy=[submission_work]
+    )
+    if replay:
+        inbox.replay(
+            {
+                "message": lambda body: adapter.on_message(body, client, replay=True),
+                "command": lambda body: adapter.on_command(body, client, replay=True),
+                "action": lambda body: adapter.on_action(body, client, replay=True),
+                "submission": lambda body: adapter.on_submission(body, client, replay=True),
+            }
+        )
     return app
+
+
+def check_token(settings: SlackSettings) -> None:
+    """``auth.test`` before serving: a refused token or an unreachable API is a ``UserError``.
+
+    The check's client logs nothing: the person reads the Japanese message, not slack_sdk's lines.
+    """
+    quiet = logging.getLogger(f"{__name__}.auth_test")
+    quiet.setLevel(logging.CRITICAL)
+    client = WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=15, logger=quiet)
+    try:
+        client.auth_test()
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "unknown")  # invalid_auth, account_inactive, …
+        raise UserError(message("slack.token_refused", error=error)) from None
+    except (SlackClientError, OSError) as exc:
+        raise UserError(
+            message("slack.api_unreachable", url=_shown_url(settings.api_url), reason=_reason(exc))
+        ) from None
+
+
+def _shown_url(url: str) -> str:
+    """``url`` without any user or password in it."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def _reason(exc: BaseException) -> str:
+    reason = getattr(exc, "reason", None)  # urllib's URLError wraps the socket error
+    if isinstance(reason, OSError):
+        return reason.strerror or type(reason).__name__
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return type(exc).__name__
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -141,6 +197,7 @@ def serve(args: argparse.Namespace) -> int:
     missing = settings.missing()
     if missing:
         raise UserError(message("slack.missing_settings", names=missing))
+    check_token(settings)
     service = build_service(args.db)
     nudges = start_slack_nudges(service)  # the daily reminders (bot.coordinator)
     try:

@@ -28,6 +28,7 @@ from bot.secretariat.chat import SLACK_COMMANDS, ChatFile, slack_reply
 from bot.service import DialogService, Session, to_engine_draft
 from bot.slack import forms
 from bot.slack.identity import Identity
+from bot.slack.inbox import TURN_COMMANDS, action_key, command_key, event_id, message_key, view_key
 from bot.slack.settings import SlackSettings
 from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
 from dialogs.replies import ExportRequest, Notice, Scorecard
@@ -51,8 +52,9 @@ from renderers.slack.views import HomeModel, home_notice, home_view, record_moda
 
 log = logging.getLogger(__name__)
 
-SUBCOMMANDS: frozenset[str] = frozenset(
-    {"", "start", "status", "review", "export", "help", "edit", "bind", "link", "labs", "lab", "nudge"}
+SUBCOMMANDS: frozenset[str] = (
+    TURN_COMMANDS  # "", start, status, review, export, help, edit
+    | {"bind", "link", "labs", "lab", "nudge"}
     | SLACK_COMMANDS  # faq, eligibility, compare (bot.secretariat.chat)
 )
 POSITION_COMMANDS: frozenset[str] = frozenset({"back", "skip"})
@@ -102,12 +104,16 @@ class SlackAdapter:
         *,
         channel: str,
         key: str,
+        replay: bool = False,
     ) -> None:
-        """One engine turn; replies posted to ``channel``; nothing when ``key`` was already done."""
-        if not self.permitted(client, session, channel):
+        """One engine turn; replies posted to ``channel``; nothing when ``key`` was already done.
+
+        A refused turn records nothing; replayed from the inbox (``replay``) it is skipped quietly.
+        """
+        if not self.permitted(client, session, channel, quiet=replay):
             return
         with self._lock(session.person.id):
-            replies = self.service.handle(session, event, event_id=f"slack:{key}")
+            replies = self.service.handle(session, event, event_id=event_id(key))
         if replies is None:
             return
         self.post(client, channel, render_messages(replies))
@@ -116,11 +122,17 @@ class SlackAdapter:
                 self.export(client, session, channel, reply.format)
 
     def permitted(
-        self, client: WebClient, session: Session, channel: str, action: Action = Action.EDIT_DRAFT
+        self,
+        client: WebClient,
+        session: Session,
+        channel: str,
+        action: Action = Action.EDIT_DRAFT,
+        *,
+        quiet: bool = False,
     ) -> bool:
         """Whether the person may ``action`` the session's lab; if not, says why in ``channel``."""
         refusal = self.identity.refusal(session, action)
-        if refusal is not None:
+        if refusal is not None and not quiet:
             self.say(client, channel, "session_denied", reason=refusal)
         return refusal is None
 
@@ -158,21 +170,18 @@ class SlackAdapter:
 
     # --- events --------------------------------------------------------------------------------
 
-    def on_message(self, body: Mapping[str, Any], client: WebClient) -> None:
+    def on_message(self, body: Mapping[str, Any], client: WebClient, *, replay: bool = False) -> None:
         """A message typed in the DM with the app: an answer or a command word."""
-        event = body.get("event") or {}
-        if event.get("subtype") or event.get("bot_id") or event.get("channel_type") != "im":
-            return
-        user = str(event.get("user") or "")
-        if not user:
-            return
+        key = message_key(body)
+        if key is None:
+            return  # not typed by a person in the DM (edits, bots, channels)
+        event = body["event"]
+        user = str(event["user"])
         session = self.identity.session(user)
         channel = str(event["channel"])
         self._dm[user] = channel
-        key = str(body.get("event_id") or f"msg:{channel}:{event.get('ts')}")
-        self.turn(
-            client, session, Text(slack_unescape(str(event.get("text") or ""))), channel=channel, key=key
-        )
+        text = Text(slack_unescape(str(event.get("text") or "")))
+        self.turn(client, session, text, channel=channel, key=key, replay=replay)
 
     def on_home_opened(self, body: Mapping[str, Any], client: WebClient) -> None:
         event = body.get("event") or {}
@@ -198,14 +207,14 @@ class SlackAdapter:
 
     # --- the slash command ---------------------------------------------------------------------
 
-    def on_command(self, body: Mapping[str, Any], client: WebClient) -> None:
+    def on_command(self, body: Mapping[str, Any], client: WebClient, *, replay: bool = False) -> None:
         """``/dxlab [start|status|review|export|help|bind|link] …``; answers go to the DM."""
         user = str(body["user_id"])
         name, _, argument = str(body.get("text") or "").strip().partition(" ")
         name, argument = name.lower(), slack_unescape(argument.strip())
         where = str(body.get("channel_id") or "")
         channel = self.dm_channel(client, user)
-        key = f"command:{body.get('trigger_id') or body.get('command_ts') or ''}"
+        key = command_key(body)
         if name not in SUBCOMMANDS:
             return  # the acknowledgement already said so
         if name == "bind":
@@ -244,7 +253,7 @@ class SlackAdapter:
         if name == "help":
             self.say(client, channel, "command_help")
         event: Event = Start() if name in ("", "start") else Command(_command(name), argument)
-        self.turn(client, resolved.session, event, channel=channel, key=key)
+        self.turn(client, resolved.session, event, channel=channel, key=key, replay=replay)
 
     def link(self, client: WebClient, user: str, channel: str, code: str) -> None:
         if not code:
@@ -265,7 +274,7 @@ class SlackAdapter:
 
     # --- buttons and selects -------------------------------------------------------------------
 
-    def on_action(self, body: Mapping[str, Any], client: WebClient) -> None:
+    def on_action(self, body: Mapping[str, Any], client: WebClient, *, replay: bool = False) -> None:
         action = (body.get("actions") or [{}])[0]
         action_id = str(action.get("action_id") or "")
         if action_id == MULTI_SELECT:
@@ -275,23 +284,10 @@ class SlackAdapter:
         from_dm = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
         channel = from_dm if from_dm.startswith("D") else self.dm_channel(client, user)
         session = self.identity.session(user)
-        key = f"action:{user}:{action.get('action_ts') or body.get('trigger_id')}"
         chosen = (action.get("selected_option") or {}).get("value")
         data = decode(action.get("value") or chosen)
         step_id = str(data.get("s") or "")
-        if action_id.startswith(PICK):
-            self.turn(client, session, Pick(step_id, str(data.get("v", ""))), channel=channel, key=key)
-        elif action_id == MULTI_SUBMIT:
-            picked = _checked(body.get("state") or {}, step_id)
-            self.turn(client, session, Pick(step_id, ",".join(picked)), channel=channel, key=key)
-        elif action_id.startswith(COMMAND + "_"):
-            name = action_id.removeprefix(COMMAND + "_")
-            expect = step_id if name in POSITION_COMMANDS and step_id else None
-            event: Event = Start() if name == "start" else Command(_command(name), step_id=expect)
-            self.turn(client, session, event, channel=channel, key=key)
-        elif action_id.startswith(EDIT_PICK):
-            self.turn(client, session, Command("edit", str(chosen or "")), channel=channel, key=key)
-        elif action_id in (FORM, FORM_EDIT):
+        if action_id in (FORM, FORM_EDIT):
             index = data.get("i")
             self.open_form(
                 client,
@@ -301,6 +297,21 @@ class SlackAdapter:
                 index if isinstance(index, int) else None,
                 channel,
             )
+            return
+        event: Event
+        if action_id.startswith(PICK):
+            event = Pick(step_id, str(data.get("v", "")))
+        elif action_id == MULTI_SUBMIT:
+            event = Pick(step_id, ",".join(_checked(body.get("state") or {}, step_id)))
+        elif action_id.startswith(COMMAND + "_"):
+            name = action_id.removeprefix(COMMAND + "_")
+            expect = step_id if name in POSITION_COMMANDS and step_id else None
+            event = Start() if name == "start" else Command(_command(name), step_id=expect)
+        elif action_id.startswith(EDIT_PICK):
+            event = Command("edit", str(chosen or ""))
+        else:
+            return
+        self.turn(client, session, event, channel=channel, key=action_key(body), replay=replay)
 
     def open_form(
         self,
@@ -346,7 +357,7 @@ class SlackAdapter:
         values = forms.complete(step, forms.read_values((view.get("state") or {}).get("values") or {}))
         return forms.validate(step, values)
 
-    def on_submission(self, body: Mapping[str, Any], client: WebClient) -> None:
+    def on_submission(self, body: Mapping[str, Any], client: WebClient, *, replay: bool = False) -> None:
         if self.check_submission(body):
             return
         view = body["view"]
@@ -357,7 +368,8 @@ class SlackAdapter:
         channel = str(meta.get("c") or "") or self.dm_channel(client, user)
         index = meta.get("i")
         event = SubmitRecord(step.id, values, index if isinstance(index, int) else None)
-        self.turn(client, self.identity.session(user), event, channel=channel, key=f"view:{view['id']}")
+        session = self.identity.session(user)
+        self.turn(client, session, event, channel=channel, key=view_key(body), replay=replay)
 
 
 def _command(name: str) -> CommandName:

@@ -83,6 +83,8 @@ def test_every_slack_message_renders() -> None:
             "user",
             "target",
             "code",
+            "error",
+            "url",
         ),
         "x",
     )
