@@ -132,6 +132,10 @@ class Store(Protocol):
         """Forget kept events that were processed; returns how many."""
         ...
 
+    def inbox_drop(self, channel: str, event_id: str) -> None:
+        """Forget one kept event that will never be applied (refused, say): no replay for it."""
+        ...
+
     def bind(self, channel: str, external_id: str, lab_id: int) -> None:
         """Bind a platform user, channel or chat to a lab (replacing an earlier binding)."""
         ...

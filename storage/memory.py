@@ -159,6 +159,10 @@ class MemoryStore:
                 del self._inbox[key]
             return len(done)
 
+    def inbox_drop(self, channel: str, event_id: str) -> None:
+        with self._lock:
+            self._inbox.pop((channel, event_id), None)
+
     def bind(self, channel: str, external_id: str, lab_id: int) -> None:
         with self._lock:
             self._bindings[(channel, external_id)] = lab_id

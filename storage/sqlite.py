@@ -324,6 +324,10 @@ class SQLiteStore:
             )
         return cur.rowcount
 
+    def inbox_drop(self, channel: str, event_id: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM inbox WHERE channel = ? AND event_id = ?", (channel, event_id))
+
     def integrity_check(self) -> str:
         with self._errors():
             return str(self._conn().execute("PRAGMA integrity_check").fetchone()[0])

@@ -28,7 +28,7 @@ from bot.secretariat.chat import SLACK_COMMANDS, ChatFile, slack_reply
 from bot.service import DialogService, Session, to_engine_draft
 from bot.slack import forms
 from bot.slack.identity import Identity
-from bot.slack.inbox import TURN_COMMANDS, action_key, command_key, event_id, message_key, view_key
+from bot.slack.inbox import CHANNEL, TURN_COMMANDS, action_key, command_key, event_id, message_key, view_key
 from bot.slack.settings import SlackSettings
 from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
 from dialogs.replies import ExportRequest, Notice, Scorecard
@@ -108,9 +108,11 @@ class SlackAdapter:
     ) -> None:
         """One engine turn; replies posted to ``channel``; nothing when ``key`` was already done.
 
-        A refused turn records nothing; replayed from the inbox (``replay``) it is skipped quietly.
+        A refused turn records nothing and leaves the inbox (it will never apply); replayed from
+        the inbox (``replay``) it is skipped quietly.
         """
         if not self.permitted(client, session, channel, quiet=replay):
+            self.service.store.inbox_drop(CHANNEL, event_id(key))
             return
         with self._lock(session.person.id):
             replies = self.service.handle(session, event, event_id=event_id(key))

@@ -98,6 +98,7 @@ def test_staff_of_a_never_reach_lab_b_through_a_stale_binding(labs: SlackDriver,
     assert _leaked(labs, since) == []
     assert _uploads(labs) == uploads and not labs.fake.of("views.open")
     assert store.draft(store.lab(LAB_B).id).version == version  # nothing written to B
+    assert store.inbox_pending("slack") == []  # a refused request is not replayed at the next start
     said = labs.texts(dm_channel("U1"))
     published = [c.args["view"] for c in labs.fake.of("views.publish")]
     assert DENIED in said or any(DENIED in json.dumps(v, ensure_ascii=False) for v in published)

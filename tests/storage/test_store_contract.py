@@ -133,3 +133,5 @@ def test_inbox_keeps_events_until_their_effect_is_committed(any_store: Any) -> N
     assert any_store.inbox_pending("telegram") == []
     assert any_store.inbox_prune("slack") == 1
     assert [eid for eid, _ in any_store.inbox_pending("slack")] == ["Ev2"]
+    any_store.inbox_drop("slack", "Ev2")
+    assert any_store.inbox_pending("slack") == []
