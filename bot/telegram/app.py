@@ -3,18 +3,22 @@
 Owns the composition of the Telegram channel: the Application (Bot API base URL, AIORateLimiter
 with retries, handlers, the command menu) and how it runs — long polling by default, a webhook
 when ``TELEGRAM_WEBHOOK_URL`` is set (``TELEGRAM_WEBHOOK_SECRET`` is then required, and requests
-without it get 403).
+without it get 403). The bot keeps each update in the storage inbox before it is confirmed to
+Telegram, and replays the kept ones never applied before receiving again (``inbox``). A token
+Telegram refuses, or a Bot API that cannot be reached at start-up, is a ``UserError``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -24,6 +28,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.coordinator.chat import add_telegram_commands, schedule_telegram_nudges
 from bot.errors import UserError
@@ -31,6 +36,7 @@ from bot.secretariat.chat import add_telegram_commands as add_secretariat_comman
 from bot.service import DialogService
 from bot.settings import load_dotenv
 from bot.telegram.handlers import COMMANDS, TelegramDialog
+from bot.telegram.inbox import Inbox, InboxBot
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.wiring import build_engine, open_db
 from renderers.messages import message
@@ -79,19 +85,23 @@ def build_application(
 ) -> Application:  # type: ignore[type-arg]
     """The Application with our handlers; ``base_url`` points at another Bot API server."""
     api, files = api_urls(base_url)
-    builder = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(api)
-        .base_file_url(files)
-        .rate_limiter(limiter or rate_limiter())
-        .concurrent_updates(PerChatUpdateProcessor())
+    dialog = TelegramDialog(service=service)
+    inbox = Inbox(store=service.store, key=dialog.event_id)
+    bot = InboxBot(
+        inbox=inbox,
+        token=token,
+        base_url=api,
+        base_file_url=files,
+        request=HTTPXRequest(connection_pool_size=256),  # ApplicationBuilder's defaults
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        rate_limiter=limiter or rate_limiter(),
     )
+    builder = ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdateProcessor())
     if not updater:
         builder = builder.updater(None)
-    dialog = TelegramDialog(service=service)
 
     async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+        await inbox.replay(app)  # before updates are received again
         await app.bot.set_my_commands(menu_commands())
 
     async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
@@ -167,7 +177,14 @@ def serve(args: argparse.Namespace) -> int:
         service=service, token=token, base_url=os.environ.get("TELEGRAM_API_BASE_URL") or None
     )
     schedule_telegram_nudges(application, service)  # the daily reminders (bot.coordinator)
+    base = (os.environ.get("TELEGRAM_API_BASE_URL") or DEFAULT_API).replace(token, "***")
     try:
+        # getMe first, on the loop run_* will use: a refused token or an unreachable server is
+        # then one clear message (PTB's own bootstrap would log a traceback), and run_* finds the
+        # application initialised.
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(application.initialize())
         if webhook_url:
             application.run_webhook(
                 listen=args.host or "127.0.0.1",
@@ -179,6 +196,19 @@ def serve(args: argparse.Namespace) -> int:
             )
         else:
             application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:
+        raise UserError(message("telegram.invalid_token", url=base)) from None
+    except BadRequest as exc:  # a NetworkError subclass, but the server did answer
+        raise UserError(message("telegram.start_failed", url=base, detail=_redact(exc, token))) from None
+    except NetworkError as exc:
+        raise UserError(message("telegram.unreachable", url=base, detail=_redact(exc, token))) from None
+    except TelegramError as exc:
+        raise UserError(message("telegram.start_failed", url=base, detail=_redact(exc, token))) from None
     finally:
         store.close()
     return 0
+
+
+def _redact(exc: Exception, token: str) -> str:
+    """The error's text without the token (the message goes straight to stderr, not via logging)."""
+    return str(exc).replace(token, "***")

@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from telegram import Update
+from telegram import Bot, CallbackQuery, MessageEntity, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.errors import UserError
@@ -63,6 +64,19 @@ class TurnResult:
     notes: list[str]
 
 
+def callback_event_id(chat_id: int, message_id: int) -> str:
+    """The event id of a button: one per keyboard message, however often it is pressed."""
+    return f"cb:{chat_id}:{message_id}"
+
+
+def command_name(text: str, bot: Bot) -> str | None:
+    """``start`` for ``/start`` or ``/start@our_bot``; ``None`` when addressed to another bot."""
+    head, _, addressee = text.split()[0].lstrip("/").partition("@")
+    if addressee and addressee.lower() != (bot.username or "").lower():
+        return None
+    return head.lower()
+
+
 def sender_of(update: Update) -> Sender | None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
@@ -81,6 +95,29 @@ class TelegramDialog:
 
     def close(self) -> None:
         """Nothing to release (kept for the Application's shutdown hook)."""
+
+    def event_id(self, update: Update, bot: Bot) -> str | None:
+        """The event id the turn of ``update`` records; ``None`` when no handler commits a turn.
+
+        Mirrors the handlers below: the inbox (``bot.telegram.inbox``) keeps an update under this
+        id, and it is done once the id is in ``processed_events``. ``/link`` is left out (a wrong
+        code commits nothing), and so are ``/faq`` and the other commands that only answer."""
+        query, msg = update.callback_query, update.message
+        if query is not None:
+            data = decode(query.data or "", self.step_ids) if query.message is not None else None
+            if isinstance(data, PickData | EditData) and query.message is not None:
+                return callback_event_id(query.message.chat.id, query.message.message_id)
+            return None
+        if msg is None or msg.text is None or msg.from_user is None:
+            return None
+        entity = msg.entities[0] if msg.entities else None
+        if entity is not None and entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
+            return str(update.update_id) if command_name(msg.text, bot) in COMMANDS else None
+        if msg.chat.type != "private":
+            replied = msg.reply_to_message
+            if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
+                return None
+        return str(update.update_id)
 
     async def _on_store(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a store call on the event loop's thread, the one writer (turns take ~1 ms).
@@ -214,11 +251,11 @@ class TelegramDialog:
         data = decode(query.data or "", self.step_ids)
         chat_id, message_id = query.message.chat.id, query.message.message_id
         if data is None:
-            await query.answer(message("telegram.stale_keyboard"))
+            await answer(query, message("telegram.stale_keyboard"))
             return
         if isinstance(data, ToggleData):
             step = self.service.engine.flow.step(data.step_id)
-            await query.answer()
+            await answer(query)
             await query.edit_message_reply_markup(multichoice_keyboard(step.id, step.choices, data.mask))
             return
         event: Event = (
@@ -227,12 +264,12 @@ class TelegramDialog:
             else Command("edit", str(data.number))
         )
         assert isinstance(data, PickData | EditData)
-        result = await self._dialog(update, context, event, event_id=f"cb:{chat_id}:{message_id}")
+        result = await self._dialog(update, context, event, event_id=callback_event_id(chat_id, message_id))
         delivery = Delivery(context.bot)
         if result is not None and result.replies is None:
-            await query.answer(message("telegram.already_answered"))
+            await answer(query, message("telegram.already_answered"))
         else:
-            await query.answer()
+            await answer(query)
         await delivery.drop_keyboard(chat_id, message_id)
 
     async def on_link(self, update: Update, context: Context) -> None:
@@ -281,3 +318,11 @@ class TelegramDialog:
                 await context.bot.send_message(update.effective_chat.id, message("telegram.error"))
             except Exception:  # the error report must never raise
                 log.exception("could not report the error to the chat")
+
+
+async def answer(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a button press; a query too old to answer (a replayed update) is fine."""
+    try:
+        await query.answer(text)
+    except BadRequest as exc:
+        log.debug("callback query %s not answered: %s", query.id, exc)
