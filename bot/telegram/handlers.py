@@ -139,6 +139,7 @@ class TelegramDialog:
         try:
             policy.enter_lab(person.id, session.lab)
         except PermissionDenied as exc:
+            self.service.store.inbox_drop("telegram", event_id)  # refused: never to be replayed
             return TurnResult(
                 session, [], [], [message("telegram.session_denied", reason=exc.message, escape=escape_html)]
             )

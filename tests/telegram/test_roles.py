@@ -55,6 +55,7 @@ def test_a_user_never_reaches_another_users_lab(tmp_path: Path) -> None:
             seen += out
             assert not any(SECRET in s.text for s in seen)
             assert api.documents == [] and store.draft(alice_lab.id).version == version
+            assert store.inbox_pending("telegram") == []  # refused updates are not replayed later
             # the administrator may (DXLAB_ADMINS=telegram:9001)
             store.bind("telegram", "9001", alice_lab.id)
             out = await bot.say("/review", user=ADMIN)
