@@ -39,7 +39,17 @@ with tempfile.TemporaryDirectory() as tmp:
         service.handle(s, Start())
         service.handle(s, Text("みなと市"))
     store.close()
-print(json.dumps({"peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+def peak_mb():
+    # VmHWM belongs to this program's memory map; ru_maxrss would include the RSS of the parent
+    # at fork time (Linux keeps it across exec), which is the benchmark harness, not us.
+    try:
+        for line in open("/proc/self/status", encoding="ascii"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"peak_rss_mb": round(peak_mb(), 1)}))
 """
 
 
