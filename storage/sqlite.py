@@ -35,6 +35,11 @@ from storage.schema import migrate
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
+OPTIMISTIC_ATTEMPTS = 8
+
+
+class _Conflict(Exception):
+    """The draft or the cursor changed between a turn's snapshot and its write."""
 
 
 def _now() -> str:
@@ -57,6 +62,7 @@ class SQLiteStore:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writer = threading.RLock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -98,8 +104,11 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction. Writers of this process queue on a lock first: SQLite's own
+        busy handler sleeps in growing steps and is not woken when the lock frees, which under
+        many concurrent writers (50 Slack acknowledgements) costs hundreds of milliseconds."""
         conn = self._conn()
-        with self._errors():
+        with self._writer, self._errors():
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -231,27 +240,86 @@ class SQLiteStore:
         channel: str,
         event_id: str | None = None,
     ) -> tuple[bool, T | None]:
+        """Optimistic: read a snapshot, compute outside the write lock, then write only if neither
+        the draft nor this person's cursor changed meanwhile (else compute again). The write lock
+        is held for the writes alone, so acknowledgements and other people's turns never wait
+        for a turn's checks. After ``OPTIMISTIC_ATTEMPTS`` conflicts the turn runs under the lock.
+        """
+        for _ in range(OPTIMISTIC_ATTEMPTS):
+            conn = self._conn()
+            with self._errors():
+                conn.execute("BEGIN")  # one read transaction: a consistent snapshot
+                try:
+                    if event_id is not None and self._processed(conn, channel, event_id):
+                        return False, None
+                    old = self._read_draft(conn, lab_id)
+                    cursor_text = self._cursor_text(conn, lab_id, person_id)
+                finally:
+                    conn.execute("COMMIT")
+            write, result = compute(Snapshot(old, _load(cursor_text)))
+            try:
+                with self._write() as conn:
+                    if event_id is not None and not self._claim_event(conn, channel, event_id):
+                        return False, None
+                    current = conn.execute(
+                        "SELECT version FROM drafts WHERE lab_id = ?", (lab_id,)
+                    ).fetchone()
+                    if (int(current[0]) if current else 0) != old.version or self._cursor_text(
+                        conn, lab_id, person_id
+                    ) != cursor_text:
+                        raise _Conflict
+                    self._commit_turn(conn, lab_id, person_id, old, write, channel=channel)
+            except _Conflict:
+                continue
+            return True, result
         with self._write() as conn:
-            if event_id is not None:
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO processed_events (channel, event_id, at) VALUES (?, ?, ?)",
-                    (channel, event_id, _now()),
-                )
-                if cur.rowcount == 0:
-                    return False, None
+            if event_id is not None and not self._claim_event(conn, channel, event_id):
+                return False, None
             old = self._read_draft(conn, lab_id)
-            row = conn.execute(
-                "SELECT state FROM cursors WHERE lab_id = ? AND person_id = ?", (lab_id, person_id)
-            ).fetchone()
-            write, result = compute(Snapshot(old, _load(row[0]) if row else None))
-            self._write_draft(conn, lab_id, old, write.draft, person_id=person_id, channel=channel)
-            conn.execute(
-                "INSERT INTO cursors (lab_id, person_id, state, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(lab_id, person_id) DO UPDATE SET state = excluded.state, "
-                "updated_at = excluded.updated_at",
-                (lab_id, person_id, _dump(dict(write.cursor)), _now()),
-            )
+            cursor_text = self._cursor_text(conn, lab_id, person_id)
+            write, result = compute(Snapshot(old, _load(cursor_text)))
+            self._commit_turn(conn, lab_id, person_id, old, write, channel=channel)
         return True, result
+
+    @staticmethod
+    def _processed(conn: sqlite3.Connection, channel: str, event_id: str) -> bool:
+        row = conn.execute(
+            "SELECT 1 FROM processed_events WHERE channel = ? AND event_id = ?", (channel, event_id)
+        ).fetchone()
+        return row is not None
+
+    @staticmethod
+    def _claim_event(conn: sqlite3.Connection, channel: str, event_id: str) -> bool:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO processed_events (channel, event_id, at) VALUES (?, ?, ?)",
+            (channel, event_id, _now()),
+        )
+        return cur.rowcount == 1
+
+    @staticmethod
+    def _cursor_text(conn: sqlite3.Connection, lab_id: int, person_id: int) -> str | None:
+        row = conn.execute(
+            "SELECT state FROM cursors WHERE lab_id = ? AND person_id = ?", (lab_id, person_id)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def _commit_turn(
+        self,
+        conn: sqlite3.Connection,
+        lab_id: int,
+        person_id: int,
+        old: StoredDraft,
+        write: TurnWrite,
+        *,
+        channel: str,
+    ) -> None:
+        self._write_draft(conn, lab_id, old, write.draft, person_id=person_id, channel=channel)
+        conn.execute(
+            "INSERT INTO cursors (lab_id, person_id, state, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(lab_id, person_id) DO UPDATE SET state = excluded.state, "
+            "updated_at = excluded.updated_at",
+            (lab_id, person_id, _dump(dict(write.cursor)), _now()),
+        )
 
     def replace_draft(self, lab_id: int, answers: Mapping[str, Any], *, person_id: int, channel: str) -> None:
         with self._write() as conn:
