@@ -47,7 +47,7 @@ Checker = Callable[[Application], CheckReport]
 GapProvider = Callable[[], tuple[tuple[str, str], ...]]
 TransitionMarks = Callable[[], frozenset[str]]
 DONE = "__done__"
-REPORT_CACHE_SIZE = 256
+REPORT_CACHE_SIZE = 1024  # about 20 KB a report; one per recently active draft
 
 
 def _no_gap() -> tuple[tuple[str, str], ...]:

@@ -246,27 +246,22 @@ class SQLiteStore:
         for a turn's checks. After ``OPTIMISTIC_ATTEMPTS`` conflicts the turn runs under the lock.
         """
         for _ in range(OPTIMISTIC_ATTEMPTS):
-            conn = self._conn()
             with self._errors():
-                conn.execute("BEGIN")  # one read transaction: a consistent snapshot
-                try:
-                    if event_id is not None and self._processed(conn, channel, event_id):
-                        return False, None
-                    old = self._read_draft(conn, lab_id)
-                    cursor_text = self._cursor_text(conn, lab_id, person_id)
-                finally:
-                    conn.execute("COMMIT")
+                snapshot = self._snapshot(self._conn(), lab_id, person_id, channel, event_id)
+            if snapshot is None:
+                return False, None
+            old, cursor_text = snapshot
             write, result = compute(Snapshot(old, _load(cursor_text)))
             try:
                 with self._write() as conn:
                     if event_id is not None and not self._claim_event(conn, channel, event_id):
                         return False, None
-                    current = conn.execute(
-                        "SELECT version FROM drafts WHERE lab_id = ?", (lab_id,)
+                    now = conn.execute(
+                        "SELECT (SELECT version FROM drafts WHERE lab_id = ?), "
+                        "(SELECT state FROM cursors WHERE lab_id = ? AND person_id = ?)",
+                        (lab_id, lab_id, person_id),
                     ).fetchone()
-                    if (int(current[0]) if current else 0) != old.version or self._cursor_text(
-                        conn, lab_id, person_id
-                    ) != cursor_text:
+                    if (now[0] or 0) != old.version or now[1] != cursor_text:
                         raise _Conflict
                     self._commit_turn(conn, lab_id, person_id, old, write, channel=channel)
             except _Conflict:
@@ -282,11 +277,30 @@ class SQLiteStore:
         return True, result
 
     @staticmethod
-    def _processed(conn: sqlite3.Connection, channel: str, event_id: str) -> bool:
+    def _snapshot(
+        conn: sqlite3.Connection, lab_id: int, person_id: int, channel: str, event_id: str | None
+    ) -> tuple[StoredDraft, str | None] | None:
+        """The draft and the cursor text as one statement sees them (a consistent snapshot), or
+        ``None`` when ``event_id`` was already processed."""
         row = conn.execute(
-            "SELECT 1 FROM processed_events WHERE channel = ? AND event_id = ?", (channel, event_id)
+            "SELECT d.answers, d.skipped, d.review, d.authors, d.version, "
+            "(SELECT state FROM cursors WHERE lab_id = ? AND person_id = ?), "
+            "EXISTS (SELECT 1 FROM processed_events WHERE channel = ? AND event_id = ?) "
+            "FROM (SELECT 1) LEFT JOIN drafts d ON d.lab_id = ?",
+            (lab_id, person_id, channel, event_id, lab_id),
         ).fetchone()
-        return row is not None
+        if event_id is not None and row[6]:
+            return None
+        draft = StoredDraft()
+        if row[4] is not None:
+            draft = StoredDraft(
+                answers=_load(row[0]) or {},
+                skipped=frozenset(_load(row[1]) or []),
+                review=frozenset(_load(row[2]) or []),
+                authors=_load(row[3]) or {},
+                version=int(row[4]),
+            )
+        return draft, row[5]
 
     @staticmethod
     def _claim_event(conn: sqlite3.Connection, channel: str, event_id: str) -> bool:
