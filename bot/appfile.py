@@ -19,7 +19,7 @@ from renderers.messages import message
 def _describe(exc: ValidationError) -> str:
     lines = []
     for error in exc.errors()[:10]:
-        where = ".".join(str(part) for part in error["loc"]) or "(全体)"
+        where = ".".join(str(part) for part in error["loc"]) or message("cli.whole_file")
         lines.append(f"- {where}: {error['msg']}")
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ from bot.files import write_bytes_atomically
 from criteria.application import Application
 from criteria.checking import run_checks
 from criteria.transition import transition_gap
+from renderers.messages import message
 
 Format = Literal["docx", "json"]
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\ud800-\udfff]+')
@@ -25,7 +26,7 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\ud800-\udfff]+')
 def file_stem(app: Application, lab_name: str) -> str:
     """A safe, readable file name stem: the lab's name, then 実施計画書案."""
     name = _UNSAFE_NAME.sub("_", app.lab_name or lab_name).strip(" ._") or "dxlab"
-    return f"{name[:60]}_実施計画書案"
+    return message("cli.export_stem", name=name[:60])
 
 
 def render_bytes(

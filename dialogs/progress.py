@@ -6,9 +6,10 @@ progress (step i/n, % answered), an answer's status and its display text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from dialogs.flow import Choice, Flow, RecordSpec, Step
+from dialogs.flow import Choice, Flow, RecordField, RecordSpec, Step
 from dialogs.replies import AnswerStatus, Progress, SectionProgress
 from dialogs.state import Draft, is_answered
 from dialogs.words import words
@@ -68,11 +69,19 @@ def section_progress(flow: Flow, draft: Draft) -> tuple[SectionProgress, ...]:
     return tuple(out)
 
 
-def _field_display(choices: tuple[Choice, ...], value: Any) -> str:
-    if value is None:
-        return ""
-    if choices:
-        return choice_label(choices, str(value))
+def year_display(year: int, fiscal: bool | None) -> str:
+    """2028年度 (a fiscal year) or 2028年."""
+    return words().display["fiscal_year" if fiscal else "calendar_year"].format(year=year)
+
+
+def field_display(spec: RecordField, value: Any, record: Mapping[str, Any]) -> str | None:
+    """One record field as the person reads it (``None`` when empty): labels, years, numbers."""
+    if value is None or value == "":
+        return None
+    if spec.choices:
+        return choice_label(spec.choices, str(value))
+    if spec.kind == "year" and isinstance(value, int):
+        return year_display(value, record.get("fiscal_year"))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list):
@@ -82,13 +91,7 @@ def _field_display(choices: tuple[Choice, ...], value: Any) -> str:
 
 def record_summary(spec: RecordSpec, record: dict[str, Any]) -> str:
     """One line for a record, from the flow's ``summary`` pattern (missing fields left blank)."""
-    values: dict[str, str] = {}
-    for f in spec.fields:
-        raw = record.get(f.name)
-        if f.kind == "year" and isinstance(raw, int):
-            values[f.name] = f"{raw}年度" if record.get("fiscal_year") else f"{raw}年"
-            continue
-        values[f.name] = _field_display(f.choices, raw)
+    values = {f.name: field_display(f, record.get(f.name), record) or "" for f in spec.fields}
     try:
         return spec.summary.format_map(_Blank(values)).strip()
     except (ValueError, IndexError):
@@ -143,10 +146,12 @@ __all__ = [
     "choice_label",
     "current_display",
     "display_value",
+    "field_display",
     "is_active",
     "percent_answered",
     "progress",
     "record_summary",
     "section_progress",
     "step_status",
+    "year_display",
 ]

@@ -82,15 +82,7 @@ class RecordTurn:
         )
 
     def display(self, spec_field: RecordField, value: Any, values: Any) -> str | None:
-        if value is None or value == "":
-            return None
-        if spec_field.choices:
-            return progress.choice_label(spec_field.choices, str(value))
-        if spec_field.kind == "year" and isinstance(value, int):
-            return f"{value}年度" if values.get("fiscal_year") else f"{value}年"
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
+        return progress.field_display(spec_field, value, values)
 
     # --- the menu --------------------------------------------------------------------------
 

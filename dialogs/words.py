@@ -107,6 +107,7 @@ def words() -> Words:
 
 def _display(data: dict[str, object]) -> dict[str, str]:
     raw = data.get("display")
-    if not isinstance(raw, dict) or not {"yes", "no", "none", "list_joiner"} <= set(raw):
-        raise ValueError("words.yaml: display: expected yes, no, none and list_joiner")
+    needed = {"yes", "no", "none", "list_joiner", "fiscal_year", "calendar_year"}
+    if not isinstance(raw, dict) or not needed <= set(raw):
+        raise ValueError(f"words.yaml: display: expected {', '.join(sorted(needed))}")
     return {str(k): str(v) for k, v in raw.items()}

@@ -53,7 +53,7 @@ def reply_text(
     if command == "lab":
         name = argument.strip()
         if not name:
-            example = "/dxlab lab みなと市IoT推進ラボ" if channel == "slack" else "/lab みなと市IoT推進ラボ"
+            example = message(f"coordinator.chat_lab_example_{'slack' if channel == 'slack' else 'telegram'}")
             return message("coordinator.chat_lab_usage", example=example)
         view = service.lab(name)
         if view is None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from dialogs import inputs, registry
 from dialogs.flow import Step
+from dialogs.progress import year_display
 from renderers.messages import message
 from renderers.slack.elements import FIELD_ACTION
 
@@ -32,7 +33,7 @@ def read_values(state: Mapping[str, Any]) -> dict[str, str]:
 
 def _derived_text(name: str, value: Any, derived: Mapping[str, Any]) -> str:
     if name == "target_year" or (isinstance(value, int) and name.endswith("_year")):
-        return f"{value}年度" if derived.get("fiscal_year") else f"{value}年"
+        return year_display(int(value), derived.get("fiscal_year"))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

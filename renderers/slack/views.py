@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from dialogs import progress
 from dialogs.flow import RecordField, Step
 from dialogs.replies import Scorecard
 from renderers.messages import message
@@ -34,14 +35,10 @@ RADIO_MAX = 5
 
 
 def field_display(spec: RecordField, value: Any, record: Mapping[str, Any]) -> str | None:
-    """A stored field value as the modal shows it (years with 年度 when fiscal)."""
-    if value is None or value == "":
-        return None
-    if spec.kind == "year" and isinstance(value, int):
-        return f"{value}年度" if record.get("fiscal_year") else f"{value}年"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    """A stored field value as the modal shows it (a choice stays its value: the select shows it)."""
+    if spec.choices:
+        return None if value is None or value == "" else str(value)
+    return progress.field_display(spec, value, record)
 
 
 def _element(spec: RecordField, value: Any, record: Mapping[str, Any]) -> dict[str, Any]:
