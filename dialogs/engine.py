@@ -15,30 +15,21 @@ from typing import Any
 
 from criteria.application import Application
 from criteria.checking import run_checks
-from criteria.report import CheckReport, Finding
-from dialogs import inputs, progress
+from criteria.report import CheckReport
+from dialogs import inputs, progress, views
 from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
-from dialogs.flow import Flow, RecordField, Step, default_flow
+from dialogs.flow import Flow, Step, default_flow
 from dialogs.records import RecordTurn
 from dialogs.replies import (
     Completed,
-    EditMenu,
-    EditMenuItem,
     ExportRequest,
     FindingsUpdate,
     Goodbye,
     HelpText,
     Notice,
-    Problem,
     Question,
-    RecordMenu,
     Reply,
-    Review,
-    ReviewItem,
-    ReviewSection,
-    Scorecard,
     TransitionGap,
-    ViewpointScore,
 )
 from dialogs.state import Cursor, DialogState, Draft, digest
 from dialogs.words import CommandName, fold, words
@@ -159,7 +150,7 @@ class _Turn:
             self.replies.append(Completed(self.missing_titles()))
             return
         if self.cursor.awaiting == "edit_menu":
-            self.replies.append(self.edit_menu())
+            self.replies.append(views.edit_menu(self.flow, self.draft))
             return
         step = self.current_step()
         if step is None:
@@ -289,7 +280,7 @@ class _Turn:
                 return
             self.skip()
             return
-        result = self.parse(step, text)
+        result = inputs.parse_step(step, text)
         if isinstance(result, inputs.Invalid):
             self.say(result.key, **dict(result.params))
             self.ask()
@@ -323,26 +314,6 @@ class _Turn:
             self.set_cursor(mine=mine)
             for title, author in changed:
                 self.say("changed_by_other", title=title, name=author)
-
-    def parse(self, step: Step, text: str) -> inputs.Result:
-        if step.kind == "list":
-            return inputs.parse_list(text)
-        if step.kind == "yesno":
-            return inputs.parse_yesno(text)
-        if step.kind == "choice":
-            return inputs.parse_choice(text, step.choices)
-        if step.kind == "multichoice":
-            return inputs.parse_multichoice(text, step.choices)
-        return inputs.parse_text(text)
-
-    def parse_field(self, spec: RecordField, text: str) -> inputs.Result:
-        if spec.kind == "choice":
-            return inputs.parse_choice(text, spec.choices)
-        if spec.kind == "number":
-            return inputs.parse_number_input(text)
-        if spec.kind == "year":
-            return inputs.parse_year_input(text)
-        return inputs.parse_text(text)
 
     def save(self, path: str, value: Any, *, title: str) -> None:
         """Store an answer, flag what depends on it, and report what the check now says."""
@@ -411,10 +382,14 @@ class _Turn:
         elif name == "edit":
             self.edit(argument)
         elif name == "status":
-            self.replies.append(self.scorecard())
+            self.replies.append(
+                views.scorecard(
+                    self.flow, self.draft, self.engine.report(self.draft), self.transition_marks()
+                )
+            )
             self.ask()
         elif name == "review":
-            self.replies.append(self.review())
+            self.replies.append(views.review(self.flow, self.draft, self.engine.report(self.draft)))
             self.ask()
         elif name == "export":
             self.replies.append(ExportRequest("json" if fold(argument) == "json" else "docx"))
@@ -446,16 +421,13 @@ class _Turn:
         self.set_cursor(return_to=None)
         self.go(previous)
 
+    def transition_marks(self) -> frozenset[str]:
+        if self.draft.answers.get("transition_from_iot_lab") is True:
+            return self.engine.transition_viewpoints()
+        return frozenset()
+
     def edit_targets(self) -> tuple[Step, ...]:
         return progress.active_steps(self.flow, self.draft)
-
-    def edit_menu(self) -> EditMenu:
-        return EditMenu(
-            tuple(
-                EditMenuItem(i, s.id, s.title, s.section_title, progress.step_status(s, self.draft))
-                for i, s in enumerate(self.edit_targets(), 1)
-            )
-        )
 
     def resolve_step(self, argument: str) -> Step | None:
         key = fold(argument)
@@ -493,70 +465,3 @@ class _Turn:
             if here is not None and here != target.id:
                 self.set_cursor(return_to=here)
         self.go(target)
-
-    # --- views -----------------------------------------------------------------------------
-
-    def scorecard(self) -> Scorecard:
-        report = self.engine.report(self.draft)
-        transition = self.draft.answers.get("transition_from_iot_lab") is True
-        marks = self.engine.transition_viewpoints() if transition else frozenset()
-        return Scorecard(
-            sections=progress.section_progress(self.flow, self.draft),
-            viewpoints=tuple(
-                ViewpointScore(
-                    slug,
-                    result.label,
-                    result.verdict,
-                    sum(1 for f in result.findings if f.severity != "ok"),
-                    slug in marks,
-                )
-                for slug, result in report.viewpoints.items()
-            ),
-            readiness=report.readiness,
-            percent=progress.percent_answered(self.flow, self.draft),
-            eligible=report.eligibility.municipality_participates,
-            transition=transition,
-        )
-
-    def review(self) -> Review:
-        sections = []
-        for section in self.flow.sections:
-            items = []
-            for step in section.steps:
-                status = progress.step_status(step, self.draft)
-                if status == "inactive" and step.field not in self.draft.answers:
-                    continue
-                items.append(
-                    ReviewItem(
-                        step_id=step.id,
-                        title=step.title,
-                        value=progress.current_display(step, self.draft) or "",
-                        status=status,
-                        answered_by=self.draft.authors.get(step.field, ""),
-                    )
-                )
-            sections.append(ReviewSection(section.title, tuple(items)))
-        report = self.engine.report(self.draft)
-        labels = {slug: v.label for slug, v in report.viewpoints.items()}
-        return Review(tuple(sections), tuple(self.problem(f, labels) for f in report.problems()))
-
-    def problem(self, finding: Finding, labels: dict[str, str]) -> Problem:
-        step = self.flow.step_for_field(finding.field) if finding.field else None
-        return Problem(
-            finding=finding,
-            viewpoint_label=labels.get(finding.viewpoint, ""),
-            step_id=step.id if step else None,
-            step_title=step.title if step else "",
-        )
-
-    def record_menu(self, step: Step) -> RecordMenu:
-        assert step.record is not None
-        records = self.draft.answers.get(step.field) or []
-        return RecordMenu(
-            step_id=step.id,
-            title=step.title,
-            record_label=step.record.label,
-            records=tuple(progress.record_summary(step.record, r) for r in records if isinstance(r, dict)),
-            progress=progress.progress(self.flow, self.draft, step),
-            needs_review=step.field in self.draft.review,
-        )

@@ -15,7 +15,7 @@ from typing import Any
 
 from criteria.kpi import deadline
 from criteria.normalize import normalize, number_spans, parse_number, parse_year
-from dialogs.flow import Choice
+from dialogs.flow import Choice, RecordField, Step
 from dialogs.words import fold, words
 
 MAX_ANSWER_CHARS = 100_000
@@ -130,3 +130,27 @@ def parse_year_input(text: str) -> Result:
     if isinstance(bare, int) and 1900 <= bare <= 2200:
         return Parsed((bare, None))
     return Invalid("invalid_year")
+
+
+def parse_step(step: Step, text: str) -> Result:
+    """A typed answer to a step, by the step's kind."""
+    if step.kind == "list":
+        return parse_list(text)
+    if step.kind == "yesno":
+        return parse_yesno(text)
+    if step.kind == "choice":
+        return parse_choice(text, step.choices)
+    if step.kind == "multichoice":
+        return parse_multichoice(text, step.choices)
+    return parse_text(text)
+
+
+def parse_field(spec: RecordField, text: str) -> Result:
+    """A typed value for one record field, by the field's kind."""
+    if spec.kind == "choice":
+        return parse_choice(text, spec.choices)
+    if spec.kind == "number":
+        return parse_number_input(text)
+    if spec.kind == "year":
+        return parse_year_input(text)
+    return parse_text(text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from dialogs import inputs, progress, registry
+from dialogs import inputs, progress, registry, views
 from dialogs.flow import RecordField, RecordSpec, Step
 from dialogs.replies import RecordFieldQuestion
 from dialogs.state import RecordEntry
@@ -57,7 +57,7 @@ class RecordTurn:
                 entry = RecordEntry()
                 self.set_entry(entry)
         if entry is None:
-            self.turn.replies.append(self.turn.record_menu(self.step))
+            self.turn.replies.append(views.record_menu(self.turn.flow, self.turn.draft, self.step))
             return
         spec_field = self.field(entry.field_index)
         current = entry.values.get(spec_field.name)
@@ -145,7 +145,7 @@ class RecordTurn:
                 return
             self.next_field(entry)
             return
-        result = self.turn.parse_field(spec_field, text)
+        result = inputs.parse_field(spec_field, text)
         if isinstance(result, inputs.Invalid):
             self.turn.say(result.key, **dict(result.params))
             self.ask()
@@ -235,7 +235,7 @@ class RecordTurn:
             raw = values.get(spec_field.name)
             if raw is None or (isinstance(raw, str) and inputs.is_blank(raw)):
                 continue
-            result = self.turn.parse_field(spec_field, str(raw))
+            result = inputs.parse_field(spec_field, str(raw))
             if isinstance(result, inputs.Invalid):
                 errors[spec_field.name] = result.key
                 continue
