@@ -8,12 +8,10 @@ verbatim.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,10 +26,10 @@ from storage.base import (
     StoredDraft,
     TurnWrite,
     diff_history,
-    new_link_code,
-    normalize_link_code,
 )
+from storage.codec import dump, load, now
 from storage.schema import migrate
+from storage.sqlite_channels import ChannelTables
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
@@ -42,19 +40,7 @@ class _Conflict(Exception):
     """The draft or the cursor changed between a turn's snapshot and its write."""
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
-
-
-def _load(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
-
-
-class SQLiteStore:
+class SQLiteStore(ChannelTables):
     """A ``Store`` on one SQLite file (``:memory:`` is not supported: use ``MemoryStore``)."""
 
     def __init__(self, path: Path | str) -> None:
@@ -137,7 +123,7 @@ class SQLiteStore:
         if found is not None:
             return found
         with self._write() as conn:
-            conn.execute("INSERT OR IGNORE INTO labs (name, created_at) VALUES (?, ?)", (name, _now()))
+            conn.execute("INSERT OR IGNORE INTO labs (name, created_at) VALUES (?, ?)", (name, now()))
             row = conn.execute("SELECT id, name FROM labs WHERE name = ?", (name,)).fetchone()
         return Lab(row[0], row[1])
 
@@ -159,7 +145,7 @@ class SQLiteStore:
         with self._write() as conn:
             row = conn.execute(sql, (channel, key)).fetchone()
             if row is None:
-                cur = conn.execute("INSERT INTO people (name, created_at) VALUES (?, ?)", (name, _now()))
+                cur = conn.execute("INSERT INTO people (name, created_at) VALUES (?, ?)", (name, now()))
                 conn.execute(
                     "INSERT INTO identities (channel, external_id, person_id) VALUES (?, ?, ?)",
                     (channel, key, cur.lastrowid),
@@ -176,10 +162,10 @@ class SQLiteStore:
         if row is None:
             return StoredDraft()
         return StoredDraft(
-            answers=_load(row[0]) or {},
-            skipped=frozenset(_load(row[1]) or []),
-            review=frozenset(_load(row[2]) or []),
-            authors=_load(row[3]) or {},
+            answers=load(row[0]) or {},
+            skipped=frozenset(load(row[1]) or []),
+            review=frozenset(load(row[2]) or []),
+            authors=load(row[3]) or {},
             version=int(row[4]),
         )
 
@@ -197,11 +183,11 @@ class SQLiteStore:
         rows = diff_history(old, new)
         if not rows:
             return
-        at = _now()
+        at = now()
         conn.executemany(
             "INSERT INTO answers (lab_id, field, action, value, person_id, channel, at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(lab_id, f, action or a, _dump(v), person_id, channel, at) for f, a, v in rows],
+            [(lab_id, f, action or a, dump(v), person_id, channel, at) for f, a, v in rows],
         )
         conn.execute(
             "INSERT INTO drafts (lab_id, answers, skipped, review, authors, version, updated_at) "
@@ -210,10 +196,10 @@ class SQLiteStore:
             "version = drafts.version + 1, updated_at = excluded.updated_at",
             (
                 lab_id,
-                _dump(dict(new.answers)),
-                _dump(sorted(new.skipped)),
-                _dump(sorted(new.review)),
-                _dump(dict(new.authors)),
+                dump(dict(new.answers)),
+                dump(sorted(new.skipped)),
+                dump(sorted(new.review)),
+                dump(dict(new.authors)),
                 at,
             ),
         )
@@ -229,7 +215,7 @@ class SQLiteStore:
                 .execute("SELECT state FROM cursors WHERE lab_id = ? AND person_id = ?", (lab_id, person_id))
                 .fetchone()
             )
-        return _load(row[0]) if row else None
+        return load(row[0]) if row else None
 
     def turn(
         self,
@@ -251,7 +237,7 @@ class SQLiteStore:
             if snapshot is None:
                 return False, None
             old, cursor_text = snapshot
-            write, result = compute(Snapshot(old, _load(cursor_text)))
+            write, result = compute(Snapshot(old, load(cursor_text)))
             try:
                 with self._write() as conn:
                     if event_id is not None and not self._claim_event(conn, channel, event_id):
@@ -272,7 +258,7 @@ class SQLiteStore:
                 return False, None
             old = self._read_draft(conn, lab_id)
             cursor_text = self._cursor_text(conn, lab_id, person_id)
-            write, result = compute(Snapshot(old, _load(cursor_text)))
+            write, result = compute(Snapshot(old, load(cursor_text)))
             self._commit_turn(conn, lab_id, person_id, old, write, channel=channel)
         return True, result
 
@@ -294,10 +280,10 @@ class SQLiteStore:
         draft = StoredDraft()
         if row[4] is not None:
             draft = StoredDraft(
-                answers=_load(row[0]) or {},
-                skipped=frozenset(_load(row[1]) or []),
-                review=frozenset(_load(row[2]) or []),
-                authors=_load(row[3]) or {},
+                answers=load(row[0]) or {},
+                skipped=frozenset(load(row[1]) or []),
+                review=frozenset(load(row[2]) or []),
+                authors=load(row[3]) or {},
                 version=int(row[4]),
             )
         return draft, row[5]
@@ -306,7 +292,7 @@ class SQLiteStore:
     def _claim_event(conn: sqlite3.Connection, channel: str, event_id: str) -> bool:
         cur = conn.execute(
             "INSERT OR IGNORE INTO processed_events (channel, event_id, at) VALUES (?, ?, ?)",
-            (channel, event_id, _now()),
+            (channel, event_id, now()),
         )
         return cur.rowcount == 1
 
@@ -332,7 +318,7 @@ class SQLiteStore:
             "INSERT INTO cursors (lab_id, person_id, state, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(lab_id, person_id) DO UPDATE SET state = excluded.state, "
             "updated_at = excluded.updated_at",
-            (lab_id, person_id, _dump(dict(write.cursor)), _now()),
+            (lab_id, person_id, dump(dict(write.cursor)), now()),
         )
 
     def replace_draft(self, lab_id: int, answers: Mapping[str, Any], *, person_id: int, channel: str) -> None:
@@ -361,7 +347,7 @@ class SQLiteStore:
             params.append(field)
         with self._errors():
             rows = self._conn().execute(sql + " ORDER BY a.id", params).fetchall()
-        return [HistoryEntry(r[0], r[1], r[2], _load(r[3]), r[4], r[5], r[6]) for r in rows]
+        return [HistoryEntry(r[0], r[1], r[2], load(r[3]), r[4], r[5], r[6]) for r in rows]
 
     def seen_event(self, channel: str, event_id: str) -> bool:
         with self._errors():
@@ -374,110 +360,6 @@ class SQLiteStore:
             )
         return row is not None
 
-    def inbox_put(self, channel: str, event_id: str, payload: Mapping[str, Any]) -> bool:
-        with self._write() as conn:
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO inbox (channel, event_id, payload, received_at) VALUES (?, ?, ?, ?)",
-                (channel, event_id, _dump(dict(payload)), _now()),
-            )
-        return cur.rowcount == 1
-
-    def inbox_pending(self, channel: str) -> list[tuple[str, dict[str, Any]]]:
-        with self._errors():
-            rows = (
-                self._conn()
-                .execute(
-                    "SELECT i.event_id, i.payload FROM inbox i WHERE i.channel = ? AND NOT EXISTS "
-                    "(SELECT 1 FROM processed_events p "
-                    "WHERE p.channel = i.channel AND p.event_id = i.event_id) "
-                    "ORDER BY i.received_at, i.rowid",
-                    (channel,),
-                )
-                .fetchall()
-            )
-        return [(r[0], _load(r[1])) for r in rows]
-
-    def inbox_prune(self, channel: str) -> int:
-        with self._write() as conn:
-            cur = conn.execute(
-                "DELETE FROM inbox WHERE channel = ? AND EXISTS (SELECT 1 FROM processed_events p "
-                "WHERE p.channel = inbox.channel AND p.event_id = inbox.event_id)",
-                (channel,),
-            )
-        return cur.rowcount
-
-    def inbox_drop(self, channel: str, event_id: str) -> None:
-        with self._write() as conn:
-            conn.execute("DELETE FROM inbox WHERE channel = ? AND event_id = ?", (channel, event_id))
-
     def integrity_check(self) -> str:
         with self._errors():
             return str(self._conn().execute("PRAGMA integrity_check").fetchone()[0])
-
-    # --- bindings and link codes -------------------------------------------------------------
-
-    def bind(self, channel: str, external_id: str, lab_id: int) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO bindings (channel, external_id, lab_id, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(channel, external_id) DO UPDATE SET lab_id = excluded.lab_id",
-                (channel, external_id, lab_id, _now()),
-            )
-
-    def bound_lab(self, channel: str, external_id: str) -> Lab | None:
-        with self._errors():
-            row = (
-                self._conn()
-                .execute(
-                    "SELECT l.id, l.name FROM bindings b JOIN labs l ON l.id = b.lab_id "
-                    "WHERE b.channel = ? AND b.external_id = ?",
-                    (channel, external_id),
-                )
-                .fetchone()
-            )
-        return Lab(row[0], row[1]) if row else None
-
-    def last_lab(self, person_id: int) -> Lab | None:
-        with self._errors():
-            row = (
-                self._conn()
-                .execute(
-                    "SELECT l.id, l.name FROM cursors c JOIN labs l ON l.id = c.lab_id "
-                    "WHERE c.person_id = ? ORDER BY c.updated_at DESC LIMIT 1",
-                    (person_id,),
-                )
-                .fetchone()
-            )
-        return Lab(row[0], row[1]) if row else None
-
-    def create_link_code(self, person_id: int, *, ttl_seconds: int = 900) -> str:
-        now = datetime.now(UTC)
-        with self._write() as conn:
-            while True:
-                code = new_link_code()
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO link_codes (code, person_id, created_at, expires_at) "
-                    "VALUES (?, ?, ?, ?)",
-                    (code, person_id, now.isoformat(), (now + timedelta(seconds=ttl_seconds)).isoformat()),
-                )
-                if cur.rowcount == 1:
-                    return code
-
-    def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
-        key = normalize_link_code(code)
-        now = datetime.now(UTC).isoformat()
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT c.person_id, p.name FROM link_codes c JOIN people p ON p.id = c.person_id "
-                "WHERE c.code = ? AND c.used_at IS NULL AND c.expires_at > ?",
-                (key, now),
-            ).fetchone()
-            if row is None:
-                return None
-            conn.execute("UPDATE link_codes SET used_at = ? WHERE code = ?", (now, key))
-            conn.execute(
-                "INSERT INTO identities (channel, external_id, person_id) VALUES (?, ?, ?) "
-                "ON CONFLICT(channel, external_id) DO UPDATE SET person_id = excluded.person_id",
-                (channel, external_id, row[0]),
-            )
-        return Person(int(row[0]), row[1])

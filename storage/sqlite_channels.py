@@ -1,0 +1,130 @@
+"""The channel-facing tables of the SQLite store: the inbox, lab bindings and link codes.
+
+Owns what the chat channels need beyond drafts: inbound events kept before they are acknowledged
+(and replayed after a crash), bindings of platform users/channels to labs, and one-time codes
+that link one person's identities across channels. A mixin of ``SQLiteStore``: it uses the
+store's connection, write transaction and error translation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from storage.base import Lab, Person, new_link_code, normalize_link_code
+from storage.codec import dump, load, now
+
+
+class ChannelTables:
+    """Inbox, bindings and link codes, through the store's ``_conn``, ``_write`` and ``_errors``."""
+
+    _conn: Any
+    _write: Any
+    _errors: Any
+
+    # --- the inbox ---------------------------------------------------------------------------
+
+    def inbox_put(self, channel: str, event_id: str, payload: Mapping[str, Any]) -> bool:
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT OR IGNORE INTO inbox (channel, event_id, payload, received_at) VALUES (?, ?, ?, ?)",
+                (channel, event_id, dump(dict(payload)), now()),
+            )
+        return cur.rowcount == 1
+
+    def inbox_pending(self, channel: str) -> list[tuple[str, dict[str, Any]]]:
+        with self._errors():
+            rows = (
+                self._conn()
+                .execute(
+                    "SELECT i.event_id, i.payload FROM inbox i WHERE i.channel = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM processed_events p "
+                    "WHERE p.channel = i.channel AND p.event_id = i.event_id) "
+                    "ORDER BY i.received_at, i.rowid",
+                    (channel,),
+                )
+                .fetchall()
+            )
+        return [(r[0], load(r[1])) for r in rows]
+
+    def inbox_prune(self, channel: str) -> int:
+        with self._write() as conn:
+            cur = conn.execute(
+                "DELETE FROM inbox WHERE channel = ? AND EXISTS (SELECT 1 FROM processed_events p "
+                "WHERE p.channel = inbox.channel AND p.event_id = inbox.event_id)",
+                (channel,),
+            )
+        return cur.rowcount
+
+    def inbox_drop(self, channel: str, event_id: str) -> None:
+        with self._write() as conn:
+            conn.execute("DELETE FROM inbox WHERE channel = ? AND event_id = ?", (channel, event_id))
+
+    # --- bindings and link codes -------------------------------------------------------------
+
+    def bind(self, channel: str, external_id: str, lab_id: int) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO bindings (channel, external_id, lab_id, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(channel, external_id) DO UPDATE SET lab_id = excluded.lab_id",
+                (channel, external_id, lab_id, now()),
+            )
+
+    def bound_lab(self, channel: str, external_id: str) -> Lab | None:
+        with self._errors():
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT l.id, l.name FROM bindings b JOIN labs l ON l.id = b.lab_id "
+                    "WHERE b.channel = ? AND b.external_id = ?",
+                    (channel, external_id),
+                )
+                .fetchone()
+            )
+        return Lab(row[0], row[1]) if row else None
+
+    def last_lab(self, person_id: int) -> Lab | None:
+        with self._errors():
+            row = (
+                self._conn()
+                .execute(
+                    "SELECT l.id, l.name FROM cursors c JOIN labs l ON l.id = c.lab_id "
+                    "WHERE c.person_id = ? ORDER BY c.updated_at DESC LIMIT 1",
+                    (person_id,),
+                )
+                .fetchone()
+            )
+        return Lab(row[0], row[1]) if row else None
+
+    def create_link_code(self, person_id: int, *, ttl_seconds: int = 900) -> str:
+        now = datetime.now(UTC)
+        with self._write() as conn:
+            while True:
+                code = new_link_code()
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO link_codes (code, person_id, created_at, expires_at) "
+                    "VALUES (?, ?, ?, ?)",
+                    (code, person_id, now.isoformat(), (now + timedelta(seconds=ttl_seconds)).isoformat()),
+                )
+                if cur.rowcount == 1:
+                    return code
+
+    def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
+        key = normalize_link_code(code)
+        now = datetime.now(UTC).isoformat()
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT c.person_id, p.name FROM link_codes c JOIN people p ON p.id = c.person_id "
+                "WHERE c.code = ? AND c.used_at IS NULL AND c.expires_at > ?",
+                (key, now),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute("UPDATE link_codes SET used_at = ? WHERE code = ?", (now, key))
+            conn.execute(
+                "INSERT INTO identities (channel, external_id, person_id) VALUES (?, ?, ?) "
+                "ON CONFLICT(channel, external_id) DO UPDATE SET person_id = excluded.person_id",
+                (channel, external_id, row[0]),
+            )
+        return Person(int(row[0]), row[1])
