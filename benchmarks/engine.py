@@ -21,6 +21,7 @@ from bot.service import DialogService
 from bot.wiring import build_engine
 from dialogs.events import Start, Text
 from storage import SQLiteStore
+from tests.answers import FULL_APPLICATION
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -29,16 +30,25 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _ours(path: Path, drafts: int, turns: int) -> list[float]:
+    """Each draft is answered with the real application, line by line; a finished draft starts
+    again as a new lab, so every turn is a real answer (records, KPI sentences, checks)."""
     store = SQLiteStore(path)
     service = DialogService(store=store, engine=build_engine())
     sessions = [service.session(lab=f"lab{i}", person="bench") for i in range(drafts)]
+    position = [0] * drafts
     for s in sessions:
         service.handle(s, Start())
     times = []
     for n in range(turns):
-        session = sessions[n % drafts]
+        i = n % drafts
+        if position[i] == len(FULL_APPLICATION):
+            sessions[i] = service.session(lab=f"lab{i}-{n}", person="bench")
+            service.handle(sessions[i], Start())
+            position[i] = 0
+        line = FULL_APPLICATION[position[i]]
+        position[i] += 1
         started = time.perf_counter()
-        service.handle(session, Text(f"回答 {n}"))
+        service.handle(sessions[i], Text(line))
         times.append(time.perf_counter() - started)
     store.close()
     return times
@@ -68,7 +78,7 @@ def _floor(path: Path, drafts: int, turns: int) -> list[float]:
 
 
 def run(quick: bool) -> dict[str, Any]:
-    turns = 200 if quick else 2000
+    turns = 200 if quick else 3000
     out: dict[str, Any] = {}
     for drafts in (1, 100, 1000):
         if quick and drafts == 1000:
