@@ -21,6 +21,7 @@ cannot be read gives empty fields.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -181,8 +182,12 @@ def _parse(text: str) -> ParsedKpi:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_kpi_text(text: str) -> ParsedKpi:
-    """Read one KPI sentence; fields that cannot be read stay empty (never raises)."""
+    """Read one KPI sentence; fields that cannot be read stay empty (never raises).
+
+    Remembered per text: every answer re-checks the whole draft, and its KPI sentences rarely
+    change (``ParsedKpi`` is frozen, so sharing it is safe)."""
     if not text.strip():
         return ParsedKpi(text=text)
     try:

@@ -304,13 +304,14 @@ class _Turn:
         mine = dict(self.cursor.mine)
         changed = []
         for path, mark in list(mine.items()):
+            author = self.draft.authors.get(path, "")
+            if not author or author == self.state.person:
+                continue  # this person's answer is still the last one: nothing to compare
             if digest(self.draft.answers.get(path)) != mark:
-                author = self.draft.authors.get(path, "")
-                if author and author != self.state.person:
-                    step = self.flow.step_for_field(path)
-                    changed.append((step.title if step else path, author))
-                del mine[path]
-        if changed:
+                step = self.flow.step_for_field(path)
+                changed.append((step.title if step else path, author))
+            del mine[path]
+        if len(mine) != len(self.cursor.mine):
             self.set_cursor(mine=mine)
             for title, author in changed:
                 self.say("changed_by_other", title=title, name=author)
