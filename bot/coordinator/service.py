@@ -17,9 +17,11 @@ from typing import TextIO
 from bot.coordinator.delivery import SLACK, TELEGRAM, Notifier, notifiers_from_env
 from bot.coordinator.planner import Planner
 from bot.coordinator.runner import JST, Clock, NudgeRunner, RetryPolicy, system_clock
+from bot.roles import Action, Policy
 from bot.service import DialogService
 from criteria import transition_rules as rules
 from renderers.messages import message
+from storage.base import Lab
 from storage.registry import RegistryEntry, RegistryStore
 from storage.sqlite import SQLiteStore
 
@@ -90,6 +92,11 @@ class CoordinatorService:
             for channel, target in ((SLACK, entry.contact_slack), (TELEGRAM, entry.contact_telegram)):
                 if target and self.store.bound_lab(channel, target) is None:
                     self.store.bind(channel, target, saved.lab_id)
+                if target and _is_person(channel, target):
+                    # the lab's registered contact works on its draft: staff of that lab
+                    person = self.store.person(target, channel=channel, external_id=target)
+                    lab = Lab(saved.lab_id, entry.name)
+                    Policy(self.store).add_staff(person.id, lab, granted_by=None)
         updated = sum(1 for e in entries if e.name in known)
         return len(entries) - updated, updated
 
@@ -154,8 +161,6 @@ class CoordinatorService:
 
     def is_coordinator(self, person_id: int) -> bool:
         """Whether the person may nudge: a coordinator or an admin (``DXLAB_ADMINS`` included)."""
-        from bot.roles import Action, Policy
-
         return Policy(self.store).allowed(person_id, Action.NUDGE)
 
 
@@ -189,3 +194,10 @@ def draft_text(view: LabView) -> str:
     if view.readiness is None:
         return message("coordinator.draft_none")
     return message("coordinator.draft_readiness", percent=view.readiness)
+
+
+def _is_person(channel: str, target: str) -> bool:
+    """A contact that is one person (a Slack user, a private Telegram chat), not a channel/group."""
+    if channel == SLACK:
+        return target[:1] in ("U", "W")
+    return target.lstrip("-").isdigit() and not target.startswith("-")
