@@ -31,9 +31,9 @@ from storage.sqlite import SQLiteStore
 
 log = logging.getLogger(__name__)
 
-#: ``/dxlab <name>`` in Slack; ``/<name>`` in Telegram (compare is a file for Slack only).
+#: ``/dxlab <name>`` in Slack; ``/<name>`` in Telegram (compare answers with a file in both).
 SLACK_COMMANDS: frozenset[str] = frozenset({"faq", "eligibility", "compare"})
-TELEGRAM_COMMANDS: tuple[str, ...] = ("faq", "eligibility")
+TELEGRAM_COMMANDS: tuple[str, ...] = ("faq", "eligibility", "compare")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -119,7 +119,7 @@ def slack_reply(store: Any, *, person_id: int, command: str, argument: str) -> s
 
 
 def add_telegram_commands(application: Any, service: DialogService) -> None:
-    """Add ``/faq`` and ``/eligibility`` to a PTB Application.
+    """Add ``/faq``, ``/eligibility`` and ``/compare`` (the workbook, secretariat only) to a PTB Application.
 
     Call it before the channel adds its own handlers: in the default group the first matching handler
     wins, so these run instead of the unknown-command reply and later groups still see the update.
@@ -134,6 +134,9 @@ def add_telegram_commands(application: Any, service: DialogService) -> None:
             return
         command = msg.text.split()[0].lstrip("/").split("@")[0].lower()
         argument = " ".join(context.args or [])
+        if command == "compare":
+            await _send_compare(msg, update.effective_user, context.args or [])
+            return
 
         def work() -> str:
             if command == "faq":
@@ -143,5 +146,26 @@ def add_telegram_commands(application: Any, service: DialogService) -> None:
         text = await asyncio.to_thread(work)
         for piece in split_html(text):
             await msg.reply_text(piece, parse_mode="HTML")
+
+    async def _send_compare(msg: Any, user: Any, names: list[str]) -> None:
+        """The workbook as a document, for the secretariat; otherwise why not."""
+        if user is None:
+            return
+        store = service.store
+
+        def work() -> ChatFile | str:
+            person = store.person(
+                user.full_name or str(user.id), channel="telegram", external_id=str(user.id)
+            )
+            try:
+                return compare_file(store, person.id, names)
+            except UserError as exc:  # PermissionDenied is a UserError
+                return exc.message
+
+        result = await asyncio.to_thread(work)
+        if isinstance(result, str):
+            await msg.reply_text(escape_html(result), parse_mode="HTML")
+            return
+        await msg.reply_document(document=result.content, filename=result.filename, caption=result.comment)
 
     application.add_handler(CommandHandler(list(TELEGRAM_COMMANDS), on_command))

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 DEFAULT_API = "https://api.telegram.org"
 MENU = (
     *("start", "apply", "status", "review", "export", "back", "skip", "edit", "help", "cancel", "link"),
-    *("faq", "eligibility", "labs", "lab", "nudge"),  # bot.secretariat.chat, bot.coordinator.chat
+    *("faq", "eligibility", "compare", "labs", "lab", "nudge"),  # bot.secretariat.chat, bot.coordinator.chat
 )
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 DEFAULT_WEBHOOK_PORT = 8443

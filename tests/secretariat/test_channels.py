@@ -68,3 +68,25 @@ def test_telegram_faq_and_eligibility(tmp_path: Path) -> None:
             assert "判定: まだ要件を満たしていません" in out[0].text
 
     run(scenario())
+
+
+def test_telegram_compare_is_a_document_for_the_secretariat_only(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with FakeBotApi() as api, BotRun(api, tmp_path / "tg.db") as bot:
+            assert bot.store is not None
+            store = bot.store
+            lab = store.lab("みなと市DXラボ")
+            importer = store.person("import", channel="import")
+            answers = answers_of(load_application(FIXTURES / "full_application.json"))
+            store.replace_draft(lab.id, answers, person_id=importer.id, channel="import")
+            out = await bot.say("/compare")
+            assert "権限がありません" in out[0].text and api.documents == []
+            person = store.person("山田 花子", channel="telegram", external_id="5001")
+            RoleStore(store).grant(person.id, Role.SECRETARIAT.value, granted_by=None)
+            await bot.say("/compare")
+            await api.wait_for(lambda: api.documents)
+            (document,) = api.documents
+            ws = load_workbook(io.BytesIO(document.data)).active
+            assert ws is not None and ws.cell(row=2, column=1).value == "みなと市DXラボ"
+
+    run(scenario())
