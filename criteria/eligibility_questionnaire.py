@@ -40,12 +40,20 @@ class Choice(DataModel):
     aliases: tuple[str, ...] = ()
 
 
+class Combo(DataModel):
+    """A common answer of several choices, offered as one button (``answer`` as typed: "1,2")."""
+
+    label: str = Field(min_length=1)
+    answer: str = Field(pattern=r"^[0-9]+(,[0-9]+)+$")
+
+
 class Question(DataModel):
     id: str = Field(pattern=r"^[a-z][a-z_]*$")
     prompt: str
     help: str = ""
     multiple: bool = False
     choices: tuple[Choice, ...] = Field(min_length=2)
+    combos: tuple[Combo, ...] = ()
 
     def values(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.choices)

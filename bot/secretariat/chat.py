@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 #: ``/dxlab <name>`` in Slack; ``/<name>`` in Telegram (compare answers with a file in both).
 SLACK_COMMANDS: frozenset[str] = frozenset({"faq", "eligibility", "compare"})
 TELEGRAM_COMMANDS: tuple[str, ...] = ("faq", "eligibility", "compare")
+#: Telegram buttons of the eligibility questionnaire carry ``q|<answers so far>`` (a few bytes).
+ELIGIBILITY_PREFIX = "q|"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,19 +55,43 @@ def faq_reply(query: str, *, command: str = "/faq", escape: Escape = None) -> st
     return faq_text(query, search(query), escape)
 
 
-def eligibility_reply(text: str, *, command: str = "/eligibility", escape: Escape = None) -> str:
-    """The verdict for answers given in order, or the next question to answer."""
-    tokens = text.split()
+def _read_answers(tokens: Sequence[str]) -> tuple[dict[str, tuple[str, ...]], str | None]:
+    """The answers given in order, and the first token that could not be read (if any)."""
     answers: dict[str, tuple[str, ...]] = {}
-    problem = ""
     for item, token in zip(eq.questions(), tokens, strict=False):
         parsed = eq.parse_answer(item.id, token)
         if parsed is None:
-            problem = message(
-                "secretariat.chat_el_not_understood", number=len(answers) + 1, text=token[:40], escape=escape
-            )
-            break
+            return answers, token
         answers[item.id] = parsed
+    return answers, None
+
+
+def eligibility_choices(text: str) -> list[tuple[str, str]]:
+    """Buttons for the next question: ``(label, all answers so far + this choice)``.
+
+    Stateless: each button carries every answer given so far (choice numbers, a few bytes), so
+    pressing it is the same as typing them after ``/eligibility``."""
+    tokens = text.split()
+    answers, bad = _read_answers(tokens)
+    pending = eq.next_question(answers)
+    if pending is None or bad is not None:
+        return []
+    given = tokens[: len(answers)]
+    numbers = [str(i) for i in range(1, len(pending.choices) + 1)]
+    options = [(c.label, " ".join([*given, n])) for c, n in zip(pending.choices, numbers, strict=True)]
+    options += [(combo.label, " ".join([*given, combo.answer])) for combo in pending.combos]
+    return options
+
+
+def eligibility_reply(text: str, *, command: str = "/eligibility", escape: Escape = None) -> str:
+    """The verdict for answers given in order, or the next question to answer."""
+    tokens = text.split()
+    answers, bad = _read_answers(tokens)
+    problem = ""
+    if bad is not None:
+        problem = message(
+            "secretariat.chat_el_not_understood", number=len(answers) + 1, text=bad[:40], escape=escape
+        )
     pending = eq.next_question(answers)
     if pending is None:
         return verdict_text(eq.evaluate(answers), escape)
@@ -124,7 +151,8 @@ def add_telegram_commands(application: Any, service: DialogService) -> None:
     Call it before the channel adds its own handlers: in the default group the first matching handler
     wins, so these run instead of the unknown-command reply and later groups still see the update.
     """
-    from telegram.ext import CommandHandler
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+    from telegram.ext import CallbackQueryHandler, CommandHandler
 
     from renderers.telegram.html import escape_html, split_html
 
@@ -144,8 +172,33 @@ def add_telegram_commands(application: Any, service: DialogService) -> None:
             return eligibility_reply(argument, command="/eligibility", escape=escape_html)
 
         text = await asyncio.to_thread(work)
-        for piece in split_html(text):
-            await msg.reply_text(piece, parse_mode="HTML")
+        keyboard = _keyboard(argument) if command == "eligibility" else None
+        await _reply(msg, text, keyboard)
+
+    def _keyboard(answers: str) -> Any:
+        options = eligibility_choices(answers)
+        if not options:
+            return None
+        rows = [
+            [InlineKeyboardButton(label, callback_data=ELIGIBILITY_PREFIX + data)] for label, data in options
+        ]
+        return InlineKeyboardMarkup(rows)
+
+    async def _reply(msg: Any, text: str, keyboard: Any) -> None:
+        pieces = split_html(text)
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            await msg.reply_text(piece, parse_mode="HTML", reply_markup=keyboard if last else None)
+
+    async def on_eligibility_button(update: Any, context: Any) -> None:
+        query = update.callback_query
+        if query is None or query.message is None:
+            return
+        answers = (query.data or "")[len(ELIGIBILITY_PREFIX) :]
+        await query.answer()
+        await query.edit_message_reply_markup(reply_markup=None)  # one tap per question
+        text = await asyncio.to_thread(eligibility_reply, answers, command="/eligibility", escape=escape_html)
+        await _reply(query.message, text, _keyboard(answers))
 
     async def _send_compare(msg: Any, user: Any, names: list[str]) -> None:
         """The workbook as a document, for the secretariat; otherwise why not."""
@@ -169,3 +222,6 @@ def add_telegram_commands(application: Any, service: DialogService) -> None:
         await msg.reply_document(document=result.content, filename=result.filename, caption=result.comment)
 
     application.add_handler(CommandHandler(list(TELEGRAM_COMMANDS), on_command))
+    application.add_handler(
+        CallbackQueryHandler(on_eligibility_button, pattern=f"^{re.escape(ELIGIBILITY_PREFIX)}")
+    )

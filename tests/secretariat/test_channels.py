@@ -90,3 +90,34 @@ def test_telegram_compare_is_a_document_for_the_secretariat_only(tmp_path: Path)
             assert ws is not None and ws.cell(row=2, column=1).value == "みなと市DXラボ"
 
     run(scenario())
+
+
+def test_telegram_eligibility_by_buttons(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with FakeBotApi() as api, BotRun(api, tmp_path / "tg.db") as bot:
+            out = await bot.say("/eligibility")
+            question = out[-1]
+            for label in (
+                "自治体（市区町村",
+                "参加していて、申請にも同意",
+                "①と②の両方",
+                "はい",
+                "いいえ",
+                "いいえ",
+            ):
+                out = await bot.press(question, label)
+                question = out[-1]
+            assert "判定: 対象になります" in question.text
+            assert api.rejected == []
+            store = bot.store
+            assert store is not None and store.inbox_pending("telegram") == []  # nothing to replay
+
+    run(scenario())
+
+
+def test_every_eligibility_combo_is_a_valid_answer() -> None:
+    from criteria import eligibility_questionnaire as eq
+
+    for item in eq.questions():
+        for combo in item.combos:
+            assert eq.parse_answer(item.id, combo.answer) is not None
