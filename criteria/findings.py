@@ -17,7 +17,7 @@ from pydantic import field_validator, model_validator
 
 from criteria.data import DataError, DataModel, load
 from criteria.report import VIEWPOINT_SLUGS, Finding, Severity
-from criteria.seed import require_quoted
+from criteria.seed import SeedQuotes
 
 _CODE = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")
 _QUOTE_LIMIT = 40
@@ -32,21 +32,13 @@ class FindingSpec(DataModel):
     message: str
     hint: str
     params: tuple[str, ...] = ()
-    seed: tuple[str, ...]
+    seed: SeedQuotes
 
     @field_validator("viewpoint")
     @classmethod
     def _viewpoint(cls, value: str) -> str:
         if value and value not in VIEWPOINT_SLUGS:
             raise ValueError(f"unknown viewpoint {value!r} (one of {', '.join(VIEWPOINT_SLUGS)} or '')")
-        return value
-
-    @field_validator("seed")
-    @classmethod
-    def _seed(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if not value:
-            raise ValueError("at least one seed quote is required")
-        require_quoted(value, "seed")
         return value
 
     @model_validator(mode="after")

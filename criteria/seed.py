@@ -8,8 +8,9 @@ quote is really in the document (character for character), so no rule drifts fro
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Annotated
 
-from pydantic import field_validator
+from pydantic import AfterValidator, field_validator
 
 from criteria.data import DataModel, load
 
@@ -47,3 +48,14 @@ def require_quoted(quotes: Iterable[str], where: str) -> None:
     for quote in quotes:
         if not is_quoted(quote):
             raise ValueError(f"{where}: not a verbatim seed passage: {quote!r}")
+
+
+def _cited(value: tuple[str, ...]) -> tuple[str, ...]:
+    if not value:
+        raise ValueError("at least one seed quote is required")
+    require_quoted(value, "seed")
+    return value
+
+
+#: A data file's ``seed`` field: one or more passages quoted verbatim from the seed document.
+SeedQuotes = Annotated[tuple[str, ...], AfterValidator(_cited)]

@@ -15,7 +15,7 @@ from pydantic import field_validator
 from criteria.data import DataModel, load
 from criteria.findings import CATALOGUE
 from criteria.report import VIEWPOINT_SLUGS, CheckReport
-from criteria.seed import require_quoted
+from criteria.seed import SeedQuotes, require_quoted
 
 
 class GapItemSpec(DataModel):
@@ -28,7 +28,7 @@ class GapItemSpec(DataModel):
     dx: tuple[str, ...]
     viewpoints: tuple[str, ...]
     codes: tuple[str, ...] = ()
-    seed: tuple[str, ...]
+    seed: SeedQuotes
 
     @field_validator("codes")
     @classmethod
@@ -42,14 +42,6 @@ class GapItemSpec(DataModel):
     @classmethod
     def _verbatim(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         require_quoted(value, "quote")
-        return value
-
-    @field_validator("seed")
-    @classmethod
-    def _seed(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if not value:
-            raise ValueError("at least one seed quote is required")
-        require_quoted(value, "seed")
         return value
 
     @field_validator("viewpoints")

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import field_validator, model_validator
 
 from criteria.data import DataModel, load
-from criteria.seed import require_quoted
+from criteria.seed import SeedQuotes
 
 Audience = Literal["lab", "coordinators"]
 ESCALATION = "escalation"
@@ -38,7 +38,7 @@ class RulesFile(DataModel):
     offsets_days: tuple[int, ...]
     overdue_weekly: bool
     escalation_after_days: int
-    seed: tuple[str, ...]
+    seed: SeedQuotes
     statuses: dict[str, _Term]
     finished_statuses: tuple[str, ...]
     kinds: dict[str, _Term]
@@ -57,12 +57,6 @@ class RulesFile(DataModel):
         if not value or any(v < 0 for v in value) or len(set(value)) != len(value):
             raise ValueError("offsets must be distinct non-negative day counts")
         return tuple(sorted(value, reverse=True))
-
-    @field_validator("seed")
-    @classmethod
-    def _seed(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        require_quoted(value, "seed")
-        return value
 
     @model_validator(mode="after")
     def _known(self) -> RulesFile:
