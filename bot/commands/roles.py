@@ -8,6 +8,8 @@ the terminal is ``console:<--user | DXLAB_USER | login name>``.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from bot.errors import UserError
@@ -73,21 +75,28 @@ def _params(identity: str, role: Role, lab: Lab | None) -> dict[str, Any]:
     }
 
 
-def run_grant(args: argparse.Namespace) -> int:
-    channel, external_id = _identity(args.identity)
-    role = Role(args.role)
+@contextmanager
+def _as_admin(args: argparse.Namespace) -> Iterator[tuple[Policy, int]]:
+    """The policy and the acting person's id, once the actor is known to be allowed to grant."""
     store = open_db(args.db)
     try:
         policy = Policy(store)
         actor = store.person(console_user(args.user), channel="console")
         policy.require(actor.id, Action.GRANT)
-        lab = _scope(store, role, args.lab, create=True)
-        person = store.person(external_id, channel=channel, external_id=external_id)
-        fresh = policy.roles.grant(
-            person.id, role.value, lab_id=lab.id if lab else ALL_LABS, granted_by=actor.id
-        )
+        yield policy, actor.id
     finally:
         store.close()
+
+
+def run_grant(args: argparse.Namespace) -> int:
+    channel, external_id = _identity(args.identity)
+    role = Role(args.role)
+    with _as_admin(args) as (policy, actor_id):
+        lab = _scope(policy.store, role, args.lab, create=True)
+        person = policy.store.person(external_id, channel=channel, external_id=external_id)
+        fresh = policy.roles.grant(
+            person.id, role.value, lab_id=lab.id if lab else ALL_LABS, granted_by=actor_id
+        )
     key = "secretariat.granted" if fresh else "secretariat.already_granted"
     print(message(key, **_params(args.identity, role, lab)))
     return 0
@@ -96,18 +105,12 @@ def run_grant(args: argparse.Namespace) -> int:
 def run_revoke(args: argparse.Namespace) -> int:
     channel, external_id = _identity(args.identity)
     role = Role(args.role)
-    store = open_db(args.db)
-    try:
-        policy = Policy(store)
-        actor = store.person(console_user(args.user), channel="console")
-        policy.require(actor.id, Action.GRANT)
-        lab = _scope(store, role, args.lab, create=False)
+    with _as_admin(args) as (policy, _actor_id):
+        lab = _scope(policy.store, role, args.lab, create=False)
         person = policy.roles.find_person(channel, external_id)
         if person is None:
             raise UserError(message("secretariat.unknown_person", identity=args.identity))
         done = policy.roles.revoke(person.id, role.value, lab_id=lab.id if lab else ALL_LABS)
-    finally:
-        store.close()
     print(
         message(
             "secretariat.revoked" if done else "secretariat.not_granted", **_params(args.identity, role, lab)
