@@ -349,7 +349,14 @@ class _Turn:
             for k, f in new_problems.items()
             if k not in old_problems or old_problems[k].severity != f.severity
         )
-        resolved = tuple(f for k, f in old_problems.items() if k not in new_problems)
+        # A viewpoint's "<slug>.empty" finding only says nothing can be checked yet; when answers
+        # arrive it gives way to the specific findings, which is no improvement to celebrate.
+        still_open = {f.viewpoint for f in new_problems.values()}
+        resolved = tuple(
+            f
+            for k, f in old_problems.items()
+            if k not in new_problems and not (f.code.endswith(".empty") and f.viewpoint in still_open)
+        )
         if added or resolved:
             labels = {slug: v.label for slug, v in new.viewpoints.items()}
             self.replies.append(FindingsUpdate(added, resolved, labels))

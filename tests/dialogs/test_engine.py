@@ -46,3 +46,16 @@ def test_the_state_survives_json() -> None:
     state, _ = engine.handle(state, Command("edit", "KPI"))
     state, _ = engine.handle(state, Text("1"))
     assert Cursor.from_json(state.cursor.to_json()) == state.cursor
+
+
+def test_a_viewpoint_that_only_becomes_checkable_is_not_reported_as_improved() -> None:
+    from dialogs.replies import FindingsUpdate
+
+    engine, state = _at_region()
+    state, _ = engine.handle(state, Command("edit", "地域が目指すビジョン"))
+    state, replies = engine.handle(
+        state, Text("地域の中小製造業の付加価値を高め、住民の暮らしの満足度も高める。")
+    )
+    (update,) = [r for r in replies if isinstance(r, FindingsUpdate)]
+    assert update.added  # the specific findings of 方向性 and 地域性 appear
+    assert not any(f.code.endswith(".empty") for f in update.resolved)
