@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Severity = Literal["ok", "warn", "error"]
 Verdict = Literal["meets", "weak", "missing"]
+RequirementStatus = Literal["met", "thin", "absent", "not_applicable"]
 
 VIEWPOINT_SLUGS: tuple[str, ...] = (
     "direction",
@@ -48,12 +49,36 @@ class Finding(_Frozen):
         return (self.code, self.field)
 
 
+class Evidence(_Frozen):
+    """A passage of the application a sub-requirement relied on: where it is and what it says."""
+
+    field: str
+    quote: str
+
+
+class RequirementResult(_Frozen):
+    """One sub-requirement of a viewpoint (``transformation.model_change``) as a reviewer reads it.
+
+    ``status``: ``met`` (evidence found), ``thin`` (related text, but unclear or lacking what is
+    named), ``absent`` (nothing found anywhere), ``not_applicable`` (the application's shape does
+    not call for it, e.g. a self-reliance scenario for a lab of ② company support only).
+    ``evidence`` quotes what was relied on; ``seed`` is the programme's sentence it comes from.
+    """
+
+    slug: str
+    label: str
+    seed: str
+    status: RequirementStatus
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
 class ViewpointResult(_Frozen):
-    """The verdict and findings of one 審査の視点."""
+    """The verdict, the sub-requirements and the findings of one 審査の視点."""
 
     label: str
     verdict: Verdict
     findings: list[Finding] = Field(default_factory=list)
+    requirements: list[RequirementResult] = Field(default_factory=list)
 
 
 class EligibilityResult(_Frozen):
@@ -64,7 +89,13 @@ class EligibilityResult(_Frozen):
 
 
 class ParsedKpi(_Frozen):
-    """A KPI as the checks understood it (from its fields or its free text)."""
+    """A KPI as the checks understood it (from its fields or its free text).
+
+    ``target_*`` is what the KPI aims at, ``baseline_*`` the starting point it is measured from
+    (「（基準値 3社）」, 「現状」, 「0.6億円→1.5億円」) and its own year; ``qualifier`` keeps what the
+    indicator says of itself (「累計」, 「年間」); ``relative_change`` a change written relative to the
+    baseline (「三割増」 → ``+30%``). Absent values are ``None`` / ``""``.
+    """
 
     text: str = ""
     kind: str | None = None
@@ -73,6 +104,11 @@ class ParsedKpi(_Frozen):
     unit: str = ""
     target_year: int | None = None
     fiscal_year: bool | None = None
+    baseline_value: int | float | None = None
+    baseline_unit: str = ""
+    baseline_year: int | None = None
+    qualifier: str = ""
+    relative_change: str = ""
 
 
 class CheckReport(_Frozen):
