@@ -14,6 +14,7 @@ from typing import Any, Literal, cast
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from criteria.data import parse_yaml
 from dialogs import registry
 from dialogs.words import words
 
@@ -304,7 +305,7 @@ def parse_flow(data: object, *, source: str = "flow") -> Flow:
 def load_flow(path: Path) -> Flow:
     """Load and validate a flow file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise FlowError(f"{path.name}: not valid YAML: {exc}") from exc
     return parse_flow(cast(object, data), source=path.name)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
+
+from criteria.data import parse_yaml
 
 _DIR = Path(__file__).parent / "messages"
 
@@ -21,7 +22,7 @@ _DIR = Path(__file__).parent / "messages"
 @functools.cache
 def _catalogue(area: str) -> dict[str, str]:
     path = _DIR / f"{area}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = parse_yaml(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
@@ -40,6 +41,7 @@ def _environment(escape: Callable[[str], str] | None) -> jinja2.Environment:
 
     return jinja2.Environment(
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates are shipped files: no stat() of each one per render
         autoescape=False,
         keep_trailing_newline=False,
         finalize=finalize,

@@ -17,10 +17,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot.errors import UserError
 from criteria import transition_rules as rules
+from criteria.data import parse_yaml
 from criteria.eras import era_by_name, to_western
 from renderers.messages import message
 from storage.registry import RegistryEntry
@@ -58,7 +57,7 @@ def _fold(text: str) -> str:
 
 @functools.cache
 def _header_names() -> dict[str, str]:
-    data = yaml.safe_load(_COLUMNS_FILE.read_text(encoding="utf-8"))
+    data = parse_yaml(_COLUMNS_FILE.read_text(encoding="utf-8"))
     return {_fold(alias): column for column, aliases in data.items() for alias in aliases}
 
 

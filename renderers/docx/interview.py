@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from criteria.data import parse_yaml
 from criteria.report import VIEWPOINT_SLUGS, CheckReport, Finding
 from renderers.messages import message
 
@@ -86,7 +85,7 @@ def parse_bank(data: Any) -> _Bank:
 
 @functools.cache
 def _bank() -> _Bank:
-    return parse_bank(yaml.safe_load(_PATH.read_text(encoding="utf-8")))
+    return parse_bank(parse_yaml(_PATH.read_text(encoding="utf-8")))
 
 
 def _for_finding(bank: _Bank, finding: Finding) -> tuple[str, ...]:
