@@ -8,8 +8,10 @@ migrations; never edit one that has shipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported by the caller only when a migration runs (start-up time)
+    import sqlite_utils
 
 
 def _v1(db: sqlite_utils.Database) -> None:

@@ -1,21 +1,29 @@
 """The SQLite store (through sqlite-utils): WAL, ``BEGIN IMMEDIATE`` writes, a busy timeout.
 
 Owns the database file: one connection per thread, the schema (``storage.schema`` migrations),
-and the atomic turn: event id, draft, history rows and cursor committed together. Values are
-kept as JSON with ASCII escapes, so any Python string — lone surrogates included — is stored
-verbatim.
+the writers' queue (``<file>.lock``) and the atomic turn: event id, draft, history rows and cursor
+committed together. Values are kept as UTF-8 JSON (``storage.codec``), so any Python string —
+lone surrogates included — is stored verbatim.
+
+Writers queue before ``BEGIN IMMEDIATE``: threads of one process on a lock, processes on an
+exclusive ``flock`` of the lock file beside the database. SQLite's own busy handler sleeps in
+growing steps (up to 100 ms) and is not woken when the lock frees, so two or four ``dxlab chat``
+processes on one file saw reply-gap p99 of 20 and 57 ms against 5 ms alone; the kernel wakes a
+process waiting on ``flock`` as soon as the holder releases it. The lock only ever surrounds one
+write transaction and is taken before SQLite's, so it cannot deadlock with it; the kernel drops it
+when a process dies. Where the lock file cannot be opened (a read-only folder, no ``fcntl``), the
+busy timeout alone arbitrates, as before.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
-
-import sqlite_utils
 
 from storage.base import (
     HistoryEntry,
@@ -28,8 +36,13 @@ from storage.base import (
     diff_history,
 )
 from storage.codec import dump, load, now
-from storage.schema import migrate
+from storage.schema import SCHEMA_VERSION, migrate
 from storage.sqlite_channels import ChannelTables
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Linux/macOS
+    fcntl = None  # type: ignore[assignment]
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 10_000
@@ -49,6 +62,8 @@ class SQLiteStore(ChannelTables):
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._writer = threading.RLock()
+        self._lock_fd: int | None = None
+        self._lock_depth = 0
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -57,7 +72,11 @@ class SQLiteStore(ChannelTables):
             raise StorageError("unwritable", str(self.path), "is a directory")
         with self._errors():
             conn = self._conn()
-            migrate(sqlite_utils.Database(conn))
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+                import sqlite_utils  # only to migrate: its import costs a tenth of start-up
+
+                with self._file_lock():
+                    migrate(sqlite_utils.Database(conn))
 
     # --- connections -----------------------------------------------------------------------
 
@@ -88,13 +107,45 @@ class SQLiteStore(ChannelTables):
                 raise StorageError("unwritable", str(self.path), text) from exc
             raise
 
+    @property
+    def lock_path(self) -> Path:
+        """The file whose ``flock`` queues the writers of every process (beside the database)."""
+        return self.path.with_name(self.path.name + ".lock")
+
+    def _lock_file(self) -> int | None:
+        if self._lock_fd is None and fcntl is not None:
+            try:
+                self._lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except OSError:
+                return None  # read-only folder: SQLite's busy timeout alone arbitrates
+        return self._lock_fd
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Hold the writers' ``flock`` (re-entrant within the thread holding ``_writer``)."""
+        with self._writer:
+            fd = self._lock_file()
+            if fd is None or self._lock_depth:
+                self._lock_depth += 1
+                try:
+                    yield
+                finally:
+                    self._lock_depth -= 1
+                return
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._lock_depth = 1
+            try:
+                yield
+            finally:
+                self._lock_depth = 0
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction. Writers of this process queue on a lock first: SQLite's own
-        busy handler sleeps in growing steps and is not woken when the lock frees, which under
-        many concurrent writers (50 Slack acknowledgements) costs hundreds of milliseconds."""
+        """One write transaction, after queueing behind this process's threads and then behind
+        other processes on the lock file (see the module's docstring)."""
         conn = self._conn()
-        with self._writer, self._errors():
+        with self._file_lock(), self._errors():
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
@@ -110,6 +161,11 @@ class SQLiteStore(ChannelTables):
                     conn.close()
             self._all.clear()
         self._local = threading.local()
+        with self._writer:
+            if self._lock_fd is not None:
+                with suppress(OSError):
+                    os.close(self._lock_fd)
+                self._lock_fd = None
 
     # --- labs and people ---------------------------------------------------------------------
 
