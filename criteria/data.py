@@ -1,7 +1,6 @@
 """Loading the rule data (YAML files next to this module) into validated, frozen models.
 
-Owns the one way the project reads its YAML: parsed by ``parse_yaml`` (libyaml's safe C loader,
-the pure-Python safe loader where libyaml is missing), validated with a
+Owns the one way the package reads its YAML: parsed by ``criteria.yamlfile``, validated with a
 pydantic model, loaded once. Any problem becomes a ``DataError`` naming the file and the key, so a
 typo in a rule file fails at import with a message that says where to look.
 """
@@ -10,23 +9,16 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from criteria.yamlfile import parse_yaml
+
 DATA_DIR = Path(__file__).parent
 
 M = TypeVar("M", bound=BaseModel)
-
-# libyaml parses our 21 files in about 9 ms against 89 ms for the pure-Python loader (start-up);
-# both are safe loaders and give identical results for our files (tests/criteria/test_data.py).
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def parse_yaml(text: str) -> object:
-    """``yaml.safe_load`` through libyaml when it is available."""
-    return yaml.load(text, Loader=_SAFE_LOADER)
 
 
 class DataError(ValueError):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from criteria.data import parse_yaml
+from criteria.yamlfile import parse_yaml
 
 CommandName = Literal["back", "skip", "edit", "status", "review", "export", "help", "quit", "start"]
 COMMAND_NAMES: tuple[CommandName, ...] = (

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from criteria.data import parse_yaml
+from criteria.yamlfile import parse_yaml
 from dialogs.replies import Notice, Reply
 from renderers.messages import message
 

@@ -14,11 +14,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, TextIO
-
-from rich.console import Console, Group
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.appfile import load_application
 from criteria.application import Application
@@ -28,6 +24,10 @@ from criteria.report import CheckReport, Finding, ParsedKpi
 from criteria.transition import transition_gap
 from criteria.viewpoints import bonus_label
 from renderers.messages import message
+
+if TYPE_CHECKING:  # rich loads only for the readable report, not for --json (start-up time)
+    from rich.table import Table
+    from rich.text import Text
 
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -56,6 +56,8 @@ def report_json(report: CheckReport) -> str:
 
 def _text(text: str) -> Text:
     """Plain text (never rich markup) that folds anywhere, as Japanese has no spaces to wrap at."""
+    from rich.text import Text
+
     return Text(text, overflow="fold")
 
 
@@ -72,6 +74,9 @@ def _findings_cell(findings: list[Finding]) -> Text:
 
 
 def _viewpoints_table(report: CheckReport) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(show_lines=True, expand=True)
     table.add_column(message("check.col_viewpoint"), min_width=14, max_width=14, overflow="fold")
     table.add_column(message("check.col_verdict"), no_wrap=True)
@@ -100,6 +105,8 @@ def _kpi_deadline(kpi: ParsedKpi) -> str:
 
 
 def _kpi_table(report: CheckReport) -> Table:
+    from rich.table import Table
+
     table = Table(title=message("check.kpis_title"), expand=True)
     for key, ratio in (("number", 1), ("kind", 3), ("indicator", 5), ("target", 2), ("deadline", 3)):
         table.add_column(message(f"check.col_kpi_{key}"), ratio=ratio, overflow="fold")
@@ -114,6 +121,9 @@ def _kpi_table(report: CheckReport) -> Table:
 
 def render_report(app: Application, report: CheckReport, out: TextIO) -> None:
     """Write the readable Japanese report of ``report`` to ``out``."""
+    from rich.console import Console, Group
+    from rich.text import Text
+
     console = Console(file=out, highlight=False, emoji=False, markup=False)
     name = clean(app.lab_name).strip()
     parts: list[Any] = [

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from bot.errors import UserError
 from criteria import transition_rules as rules
-from criteria.data import parse_yaml
 from criteria.eras import era_by_name, to_western
+from criteria.yamlfile import parse_yaml
 from renderers.messages import message
 from storage.registry import RegistryEntry
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from criteria.data import parse_yaml
 from criteria.report import VIEWPOINT_SLUGS, CheckReport, Finding
+from criteria.yamlfile import parse_yaml
 from renderers.messages import message
 
 _PATH = Path(__file__).with_name("interview.yaml")

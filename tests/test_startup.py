@@ -1,4 +1,5 @@
-"""The C YAML loader used at start-up reads every shipped YAML file exactly as the safe loader."""
+"""Start-up shortcuts change nothing: libyaml reads every shipped YAML file as the pure-Python safe
+loader does, and messages without template syntax are returned as jinja2 would render them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from criteria.data import parse_yaml
+from criteria.yamlfile import parse_yaml
+from renderers import messages
 
 _ROOT = Path(__file__).resolve().parents[1]
 _FILES = sorted(
@@ -28,3 +30,14 @@ def test_c_loader_reads_like_the_pure_python_safe_loader(path: Path) -> None:
 def test_parse_yaml_stays_safe() -> None:
     with pytest.raises(yaml.YAMLError):
         parse_yaml("!!python/object/apply:os.system ['true']")
+
+
+def test_plain_messages_read_as_their_rendered_template() -> None:
+    plain = 0
+    for path in sorted((_ROOT / "renderers" / "messages").glob("*.yaml")):
+        for key in messages.keys(path.stem):
+            text = messages._plain(key)
+            if text is not None:
+                plain += 1
+                assert text == messages._template(key, None).render().strip(), key
+    assert plain > 100
