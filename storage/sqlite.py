@@ -213,7 +213,8 @@ class SQLiteStore(ChannelTables):
 
     def _read_draft(self, conn: sqlite3.Connection, lab_id: int) -> StoredDraft:
         row = conn.execute(
-            "SELECT answers, skipped, review, authors, version FROM drafts WHERE lab_id = ?", (lab_id,)
+            "SELECT answers, skipped, review, authors, version, updated_at FROM drafts WHERE lab_id = ?",
+            (lab_id,),
         ).fetchone()
         if row is None:
             return StoredDraft()
@@ -223,6 +224,7 @@ class SQLiteStore(ChannelTables):
             review=frozenset(load(row[2]) or []),
             authors=load(row[3]) or {},
             version=int(row[4]),
+            updated_at=row[5] or "",
         )
 
     def _write_draft(
