@@ -35,7 +35,9 @@ def run(quick: bool) -> dict[str, Any]:
             "check_json": [py, "-m", "bot", "check", str(FULL), "--json"],
             "help": [py, "-m", "bot", "--help"],
         }
-        times = interleaved({name: (lambda c=cmd: timed_run(c) * 1000) for name, cmd in commands.items()}, rounds)
+        times = interleaved(
+            {name: (lambda c=cmd: timed_run(c) * 1000) for name, cmd in commands.items()}, rounds
+        )
     floor = summary(times["floor_import_sqlite3_json"], digits=1)
     out: dict[str, Any] = {"rounds": rounds, "floor_ms": floor}
     for name in ("chat_first_question", "check_json", "help"):
