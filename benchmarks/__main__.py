@@ -15,7 +15,7 @@ import time
 import traceback
 from typing import Any
 
-MODULES = ("engine", "checks", "render", "slack", "telegram", "cli")
+MODULES = ("agreement", "engine", "checks", "render", "slack", "telegram", "cli")
 
 
 def main(argv: list[str] | None = None) -> int:
