@@ -47,7 +47,7 @@ def test_partial_application_readable(capsys: pytest.CaptureFixture[str]) -> Non
     out, _ = capsys.readouterr()
     assert "⚠" in out and "❌" in out
     assert "ヒント：" in out and "例：" in out
-    assert "準備度：30%" in out
+    assert "準備度：40%" in out
 
 
 def test_json_is_exactly_the_report(capsys: pytest.CaptureFixture[str]) -> None:

@@ -70,15 +70,19 @@ def organisation_kind(name: str, *, generic: bool = True) -> MemberCategory | No
     return None
 
 
+_GENERIC = frozenset(fold(w) for w in words("org_generic"))
+_SPECIFIC_NAMES: tuple[tuple[MemberCategory, tuple[str, ...]], ...] = tuple(
+    (category, tuple(w for w in words(listname) if fold(w) not in _GENERIC)) for category, listname in _ORG_LISTS
+)
+
+
 def _prose_kinds(found: tuple[Passage, ...]) -> dict[MemberCategory, str]:
     """Kinds of organisation named in prose and key persons' organisations, with the field."""
     kinds: dict[MemberCategory, str] = {}
     for passage in found:
         if passage.base not in ("initiatives", "secretariat", "municipality_role", "key_persons"):
             continue
-        for category, listname in _ORG_LISTS:
-            generic = {fold(w) for w in words("org_generic")}
-            names = [w for w in words(listname) if fold(w) not in generic]
+        for category, names in _SPECIFIC_NAMES:
             if category not in kinds and mentions(passage.text, names):
                 kinds[category] = passage.field
     return kinds

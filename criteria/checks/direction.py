@@ -12,6 +12,7 @@ import re
 from criteria.checks.context import Context, has_content
 from criteria.checks.judging import absent, met, thin
 from criteria.checks.registry import register
+from criteria.eligibility import is_municipal_name
 from criteria.evidence import Passage, search
 from criteria.findings import finding, quote
 from criteria.kpi import is_decreasing
@@ -31,6 +32,27 @@ _FREQUENCY = re.compile(
     rf"(?:年|月|週|日)\s*{_COUNT}\s*回"
     rf"|{_COUNT}\s*(?:か月|ヶ月|カ月|ケ月|週間|年)\s*(?:ごと|毎|おき|に\s*{_COUNT}\s*回)"
     r"|(?:毎|各)(?:月|週|年|年度|四半期|期)"
+)
+_ACTORS = words("org_school") + words("org_research") + words("org_financial_institution") + (
+    "商工会",
+    "会議所",
+    "組合",
+    "協会",
+    "事務局",
+    "市が",
+    "町が",
+    "村が",
+    "県が",
+    "市は",
+    "町は",
+    "村は",
+    "県は",
+    "株式会社",
+    "法人",
+    "事業者が",
+    "企業が",
+    "農家が",
+    "センター",
 )
 _AIM = ("目指", "ビジョン", "将来像", "目指す姿", "実現する", "実現します")
 
@@ -68,7 +90,30 @@ def plan(ctx: Context) -> Assessment:
     described = [p for p in ctx.passages if p.base == "initiatives"]
     if len(notes) == len(entries):
         return thin("direction.plan", *notes, found=described)
+    if not (_names_an_actor(ctx, described) or _members_have_roles(ctx)):
+        return thin("direction.plan", finding("initiatives.no_actor"), found=described, notes=notes)
     return met("direction.plan", described, notes=notes)
+
+
+_TRIVIAL_ROLES = frozenset({"構成員", "会員", "メンバー", "参加", "参画", "委員", "協力"})
+_NAME_PREFIXES = re.compile(r"^(?:株式会社|有限会社|合同会社|一般社団法人|公益社団法人|一般財団法人|NPO法人|特定非営利活動法人)")
+
+
+def _members_have_roles(ctx: Context) -> bool:
+    """Whether the member table says what the organisations do (not only 「構成員」)."""
+    roles = [m.role.strip() for m in ctx.app.members if m.role.strip()]
+    return any(role not in _TRIVIAL_ROLES and len(role) >= 4 for role in roles)
+
+
+def _names_an_actor(ctx: Context, found: list[Passage]) -> bool:
+    """Whether an initiative says who does it: a member, an organisation or the municipality."""
+    names = [
+        _NAME_PREFIXES.sub("", normalize(m.name).strip())
+        for m in ctx.app.members
+        if len(m.name.strip()) >= 2
+    ]
+    actors = tuple(n for n in names if len(n) >= 2) + _ACTORS
+    return any(mentions(p.text, actors) or is_municipal_name(p.text.split("が")[0]) for p in found)
 
 
 def infer_kind(parsed: ParsedKpi) -> str | None:

@@ -28,7 +28,11 @@ _GENERIC = words("generic_change")
 _SENTENCES = re.compile(r"[。!?\n]")
 _CONTRAST = re.compile(r"から.{1,60}?(?:へ|に(?:転|変|移|切|改))")
 #: 「事後対応を、…予防保全へ改める」: the old way named as the object of a change to a new way.
-_REPLACE = re.compile(r"を[、,]?.{1,60}?(?:へ|に)(?:改め|転換|切り替|切替|移行|変え|作り替|組み替)")
+_REPLACE = re.compile(
+    r"を[、,]?.{1,60}?(?:へ|に)(?:改め|転換|切り替|切替|移行|変え|作り替|組み替)"
+    r"|(?:へ|に)[、,].{1,40}?を(?:改め|転換|切り替|作り替|組み替|一新)"
+    r"|から[、,]?.{1,60}?(?:へ|に)(?:変わ|転換|移行|切り替|改め)"
+)
 #: Where a change of model is described (not who takes part, not the KPIs).
 _MODEL_FIELDS = (
     "vision",

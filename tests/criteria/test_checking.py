@@ -87,12 +87,12 @@ def test_partial_application(partial_app: Application) -> None:
     assert verdicts == {
         "direction": "missing",  # no initiative at all: the plan, a core sub-requirement, is absent
         "regionality": "weak",
-        "transformation": "missing",
+        "transformation": "weak",  # 「生産性を高めます」: efficiency only, no change of model
         "municipal_commitment": "weak",
         "diversity": "weak",
         "other": "meets",
     }
-    assert report.readiness == 0.3
+    assert report.readiness == 0.4
     assert report.eligibility.municipality_participates
     assert report.kpis[0].target_value == 30
     assert report.kpis[0].unit == "社"
