@@ -72,7 +72,8 @@ def organisation_kind(name: str, *, generic: bool = True) -> MemberCategory | No
 
 _GENERIC = frozenset(fold(w) for w in words("org_generic"))
 _SPECIFIC_NAMES: tuple[tuple[MemberCategory, tuple[str, ...]], ...] = tuple(
-    (category, tuple(w for w in words(listname) if fold(w) not in _GENERIC)) for category, listname in _ORG_LISTS
+    (category, tuple(w for w in words(listname) if fold(w) not in _GENERIC))
+    for category, listname in _ORG_LISTS
 )
 
 

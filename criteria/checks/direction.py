@@ -33,28 +33,10 @@ _FREQUENCY = re.compile(
     rf"|{_COUNT}\s*(?:か月|ヶ月|カ月|ケ月|週間|年)\s*(?:ごと|毎|おき|に\s*{_COUNT}\s*回)"
     r"|(?:毎|各)(?:月|週|年|年度|四半期|期)"
 )
-_ACTORS = words("org_school") + words("org_research") + words("org_financial_institution") + (
-    "商工会",
-    "会議所",
-    "組合",
-    "協会",
-    "事務局",
-    "市が",
-    "町が",
-    "村が",
-    "県が",
-    "市は",
-    "町は",
-    "村は",
-    "県は",
-    "株式会社",
-    "法人",
-    "事業者が",
-    "企業が",
-    "農家が",
-    "センター",
+_ACTORS = (
+    words("org_school") + words("org_research") + words("org_financial_institution") + words("plan_actors")
 )
-_AIM = ("目指", "ビジョン", "将来像", "目指す姿", "実現する", "実現します")
+_AIM = words("aim_words")
 
 
 def _frequency(text: str) -> bool:
@@ -95,8 +77,8 @@ def plan(ctx: Context) -> Assessment:
     return met("direction.plan", described, notes=notes)
 
 
-_TRIVIAL_ROLES = frozenset({"構成員", "会員", "メンバー", "参加", "参画", "委員", "協力"})
-_NAME_PREFIXES = re.compile(r"^(?:株式会社|有限会社|合同会社|一般社団法人|公益社団法人|一般財団法人|NPO法人|特定非営利活動法人)")
+_TRIVIAL_ROLES = frozenset(words("trivial_roles"))
+_NAME_PREFIXES = re.compile("^(?:" + "|".join(re.escape(w) for w in words("corporate_prefixes")) + ")")
 
 
 def _members_have_roles(ctx: Context) -> bool:
