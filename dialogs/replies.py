@@ -173,10 +173,12 @@ class Problem:
 
 @dataclass(frozen=True)
 class Review:
-    """確認: every answer by section, then what is weak or missing and where to fix it."""
+    """確認: every answer by section, then what is weak or missing and where to fix it, then
+    ``notes``: what was read from another answer than its own question (worth a sentence there)."""
 
     sections: tuple[ReviewSection, ...]
     problems: tuple[Problem, ...]
+    notes: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)

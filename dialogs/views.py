@@ -72,7 +72,10 @@ def review(flow: Flow, draft: Draft, report: CheckReport) -> Review:
             )
         sections.append(ReviewSection(section.title, tuple(items)))
     labels = {slug: v.label for slug, v in report.viewpoints.items()}
-    return Review(tuple(sections), tuple(_problem(flow, f, labels) for f in report.problems()))
+    notes = tuple(
+        _problem(flow, f, labels) for f in report.all_findings() if f.code == "requirement.elsewhere"
+    )
+    return Review(tuple(sections), tuple(_problem(flow, f, labels) for f in report.problems()), notes)
 
 
 def _problem(flow: Flow, finding: Finding, labels: dict[str, str]) -> Problem:

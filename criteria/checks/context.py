@@ -77,15 +77,15 @@ _SPECIFIC_NAMES: tuple[tuple[MemberCategory, tuple[str, ...]], ...] = tuple(
 )
 
 
-def _prose_kinds(found: tuple[Passage, ...]) -> dict[MemberCategory, str]:
-    """Kinds of organisation named in prose and key persons' organisations, with the field."""
-    kinds: dict[MemberCategory, str] = {}
+def _prose_kinds(found: tuple[Passage, ...]) -> dict[MemberCategory, Passage]:
+    """Kinds of organisation named in prose and key persons' organisations, with the sentence."""
+    kinds: dict[MemberCategory, Passage] = {}
     for passage in found:
         if passage.base not in ("initiatives", "secretariat", "municipality_role", "key_persons"):
             continue
         for category, names in _SPECIFIC_NAMES:
             if category not in kinds and mentions(passage.text, names):
-                kinds[category] = passage.field
+                kinds[category] = passage
     return kinds
 
 
@@ -123,7 +123,7 @@ class Context:
     passages: tuple[Passage, ...]
     types: frozenset[InitiativeType]
     categories: frozenset[MemberCategory]
-    kinds: dict[MemberCategory, str]
+    kinds: dict[MemberCategory, Passage | None]
     municipality: bool
     initiatives_text: str
     bonus: tuple[str, ...]
@@ -135,15 +135,16 @@ class Context:
         found = passages(app)
         initiatives = text_of(*(text_of(i.title, i.description) for i in app.initiatives))
         types = set(app.initiative_types) | {i.type for i in app.initiatives if i.type is not None}
-        kinds: dict[MemberCategory, str] = {}
+        kinds: dict[MemberCategory, Passage | None] = {}
+        first = {p.field: p for p in reversed(found)}
         for i, member in enumerate(app.members):
             kind = member.category or organisation_kind(member.name)
             if kind is not None:
-                kinds.setdefault(kind, f"members[{i}]")
-        for kind, field in _prose_kinds(found).items():
-            kinds.setdefault(kind, field)
+                kinds.setdefault(kind, first.get(f"members[{i}]"))
+        for kind, passage in _prose_kinds(found).items():
+            kinds.setdefault(kind, passage)
         if is_municipal_name(app.secretariat):
-            kinds.setdefault(MemberCategory.MUNICIPALITY, "secretariat")
+            kinds.setdefault(MemberCategory.MUNICIPALITY, first.get("secretariat"))
         bonus = _bonus(app, found)
         return cls(
             app=app,

@@ -9,6 +9,8 @@ both present meet; 産・学・官・金 gaps for ① are a hint.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from criteria.application import MemberCategory
 from criteria.checks.context import Context, has_content
 from criteria.checks.judging import absent, met, thin
@@ -42,9 +44,7 @@ def variety(ctx: Context) -> Assessment:
         gaps = [name for name, members in _SECTORS.items() if not set(present).intersection(members)]
         if gaps:
             notes.append(finding("members.sector_gap", sectors=quote_all(gaps)))
-    fields = {ctx.kinds[c] for c in present}
-    found = [p for p in ctx.passages if p.field in fields]
-    evidence = _first_per_field(found)
+    evidence = _distinct(ctx.kinds[c] for c in present)
     labels = quote_all(c.label for c in present)
     if len(present) >= 3 and set(present) - _PUBLIC and set(present) & _PUBLIC:
         return met("diversity.variety", evidence, notes=[finding("members.kinds", categories=labels), *notes])
@@ -58,11 +58,10 @@ def variety(ctx: Context) -> Assessment:
     return absent("diversity.variety", finding("members.missing"), notes=notes)
 
 
-def _first_per_field(found: list[Passage]) -> list[Passage]:
-    seen: set[str] = set()
+def _distinct(found: Iterable[Passage | None]) -> list[Passage]:
+    """The passages that named each kind, each once, members table first."""
     out: list[Passage] = []
     for passage in found:
-        if passage.field not in seen:
-            seen.add(passage.field)
+        if passage is not None and passage not in out:
             out.append(passage)
-    return out
+    return sorted(out, key=lambda p: 0 if p.base == "members" else 1)

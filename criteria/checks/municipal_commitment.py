@@ -9,6 +9,8 @@ given by title only are the usual way and fully count.
 
 from __future__ import annotations
 
+import re
+
 from criteria.application import MemberCategory
 from criteria.checks.context import Context, has_content
 from criteria.checks.judging import absent, met, not_applicable, thin
@@ -26,6 +28,12 @@ _REVENUE = words("revenue")
 _FUNDING = words("funding")
 _TIMELINE = words("timeline")
 _TITLES = words("people_titles")
+#: 「利用料は当面無料とし」: a charge that is waived is no revenue.
+_NO_CHARGE = re.compile(
+    "(?:" + "|".join(map(re.escape, words("charges"))) + r")(?:は|を|も)?[^。、]{0,10}?(?:"
+    + "|".join(map(re.escape, words("no_charge")))
+    + ")"
+)
 _SCENARIO_FIELDS = ("self_reliance_scenario", "continuity", "initiatives", "municipality_role", "vision")
 
 
@@ -90,7 +98,9 @@ def self_reliance(ctx: Context) -> Assessment:
     """For ①, revenue sources and when the project stands on them (public money alone is thin)."""
     if not ctx.has_project:
         return not_applicable("municipal_commitment.self_reliance")
-    earning = search(ctx.passages, _REVENUE, fields=_SCENARIO_FIELDS)
+    earning = search(
+        ctx.passages, fields=_SCENARIO_FIELDS, where=lambda s: mentions(_NO_CHARGE.sub("", s), _REVENUE)
+    )
     if earning:
         timed = [p for p in earning if _has_timeline(p.text)]
         field_timed = [
