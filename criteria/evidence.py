@@ -47,7 +47,7 @@ class Passage:
         return self.field.split("[", 1)[0]
 
     def evidence(self) -> Evidence:
-        line = " ".join(self.text.split())
+        line = " ".join(self.text.split()).rstrip("。．.")
         quote = line if len(line) <= _QUOTE_LIMIT else line[: _QUOTE_LIMIT - 1] + "…"
         return Evidence(field=self.field, quote=quote)
 

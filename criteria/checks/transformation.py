@@ -21,6 +21,7 @@ from criteria.vocab import words
 
 _NEEDS = words("needs")
 _HEARD = words("needs_heard")
+_SURVEYED = words("needs_surveyed")
 _MODEL_CHANGE = words("model_change")
 _CONVENTIONAL = words("conventional")
 _DIGITISATION = words("digitisation")
@@ -78,6 +79,8 @@ def needs(ctx: Context) -> Assessment:
         exclude=("members", "key_persons", "kpis", "other", "secretariat"),
     )
     if heard:
+        # a survey or a hearing is the best evidence of a need: quote it first
+        heard.sort(key=lambda p: 0 if mentions(p.text, _SURVEYED) else 1)
         return met("transformation.needs", heard)
     if own_text.strip():
         return thin("transformation.needs", finding("needs.vague"), found=own)
