@@ -85,7 +85,8 @@ class DocumentView:
     draft_mark: str
     date: str
     lab_name: Text
-    applicant: Text
+    applicant: tuple[Text, ...]
+    """申請者: one line per applying municipality (its head), or the placeholder."""
     info: TableView
     body: tuple[Block, ...]
     appendix: tuple[Block, ...]

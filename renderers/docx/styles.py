@@ -155,7 +155,7 @@ _STYLES: tuple[str, ...] = (
         TABLE_HEAD,
         "DX Table Head",
         based_on=TABLE_TEXT,
-        ppr='<w:keepNext/><w:jc w:val="center"/>',
+        ppr='<w:jc w:val="center"/>',
         rpr=_fonts(GOTHIC),
     ),
     _paragraph_style(COVER_DATE, "DX Cover Date", ppr='<w:jc w:val="right"/>'),
