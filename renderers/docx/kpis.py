@@ -2,7 +2,7 @@
 
 Owns what a KPI row shows: the indicator (with its qualifier, 「累計」), the kind, the baseline as
 value, unit and year (「9.8億円」 over 「（令和6年度）」), the target as value and unit (or a change
-relative to the baseline, 「基準値比 +30%」) and the target year, from the KPI's own fields filled
+relative to the baseline, 「基準値比」 over 「+30%」) and the target year, from the KPI's own fields filled
 by the checks' reading (``criteria.report.ParsedKpi``). The sentence the person wrote is never
 printed under the indicator: it becomes a note below the table only when it says something the
 row does not (a number the row does not show), and never when it is stale — a KPI edited field by
@@ -155,11 +155,12 @@ def _baseline(kpi: Kpi, reading: ParsedKpi) -> Cell:
 
 
 def _target(reading: ParsedKpi) -> Cell:
+    """「1,200人」; a change relative to the baseline as 「基準値比」 over 「+30%」 (below the value)."""
     change = clean_text(reading.relative_change).strip()
+    relative = (Text(wording("kpi_relative")), Text(change)) if change else ()
     if reading.target_value is None:
-        return (Text(wording("kpi_relative", change=change)),) if change else (placeholder(),)
-    value = Text(f"{_number(reading.target_value)}{clean_text(reading.unit).strip()}")
-    return (value, Text(wording("kpi_relative_aside", change=change))) if change else (value,)
+        return relative or (placeholder(),)
+    return (Text(f"{_number(reading.target_value)}{clean_text(reading.unit).strip()}"), *relative)
 
 
 def _year(year: int | None, fiscal: bool | None) -> Cell:
