@@ -84,14 +84,17 @@ def credited_bonus(app: Application, report: CheckReport) -> list[str]:
 
 
 def _finding_lines(findings: Sequence[Finding]) -> list[Text]:
-    """・message / → hint for every warning or error."""
+    """・message / → hint for every warning or error; a hint already given in the row is not repeated."""
     lines: list[Text] = []
+    hints: set[str] = set()
     for finding in findings:
         if finding.severity == "ok":
             continue
         lines.append(Text(wording("finding", message=clean_text(finding.message).replace("\n", " "))))
-        if finding.hint.strip():
-            lines.append(Text(wording("finding_hint", hint=clean_text(finding.hint).replace("\n", " "))))
+        hint = clean_text(finding.hint).replace("\n", " ").strip()
+        if hint and hint not in hints:
+            hints.add(hint)
+            lines.append(Text(wording("finding_hint", hint=hint)))
     return lines
 
 

@@ -29,6 +29,7 @@ BODY_LIST = "DXBodyList"
 PLAIN = "DXPlain"
 LABEL = "DXLabel"
 NOTE = "DXNote"
+SUBTITLE = "DXSubtitle"
 TABLE_TEXT = "DXTableText"
 TABLE_HEAD = "DXTableHead"
 TABLE_LIST = "DXTableList"
@@ -137,6 +138,13 @@ _STYLES: tuple[str, ...] = (
         NOTE,
         "DX Note",
         ppr=f'<w:spacing w:after="40" w:line="280" w:lineRule="atLeast"/><w:ind w:left="{CHAR}"/>',
+        rpr=_size(NOTE_SIZE),
+    ),
+    _paragraph_style(
+        SUBTITLE,
+        "DX Subtitle",
+        based_on=NOTE,
+        ppr=f'{_KEEP}<w:spacing w:after="40" w:line="280" w:lineRule="atLeast"/><w:ind w:left="{CHAR}"/>',
         rpr=_size(NOTE_SIZE),
     ),
     _paragraph_style(

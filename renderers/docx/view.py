@@ -269,7 +269,7 @@ def _other(out: Sections, app: Application) -> None:
     if not present:
         return
     out.section("sec_other")
-    out.note(wording("other_note"))
+    out.subtitle(wording("other_note"))
     for key, text in present:
         out.item(key)
         out.answer(text)

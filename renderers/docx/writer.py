@@ -2,11 +2,11 @@
 
 Owns the order of the page — date at the top right, title, basic-information table, the numbered
 sections, the appendices on new pages — and the pagination rules: only headings (the title, the
-numbered headings and the 【…】 labels, by their styles) and a table's header row keep with what
-follows. Body text, notes and table cells never do, so no chain of kept paragraphs can push a
-heading onto the next page and leave a mostly blank one; the view model puts a heading or label
-directly before every table of the body. Typography lives in ``styles``, page layout in ``page``,
-tables in ``tables``.
+numbered headings, the 【…】 labels and a heading's one-line subtitle, by their styles) and a
+table's header row keep with what follows. Body text, notes and table cells never do, so no chain
+of kept paragraphs can push a heading onto the next page and leave a mostly blank one; the view
+model puts a heading or label directly before every table of the body. Typography lives in
+``styles``, page layout in ``page``, tables in ``tables``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,12 @@ from renderers.docx.tables import new_table
 # A line that starts like a list item (・ ● ○ ■ ◆ - * ① (1) 1. ア.) hangs instead of indenting.
 _LIST_ITEM = re.compile(r"^\s*(?:[・●○■□◆◇※\-\*＊]|[①-⑳]|[(（][0-9０-９一-十]+[)）]|[0-9０-９]+[.．、)）])")
 
-_PARAGRAPH_STYLES = {"label": styles.LABEL, "note": styles.NOTE, "plain": styles.PLAIN}
+_PARAGRAPH_STYLES = {
+    "label": styles.LABEL,
+    "note": styles.NOTE,
+    "plain": styles.PLAIN,
+    "subtitle": styles.SUBTITLE,
+}
 
 
 class _Body:

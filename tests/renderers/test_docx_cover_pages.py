@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from typing import Any
 
 import docx
@@ -21,7 +22,7 @@ from dialogs.flow import default_flow
 from tests.renderers.docx_helpers import GAP, cell_text, full_application, render, sample_report
 
 PLACEHOLDER = "【未記入】"
-HEADING_STYLES = {"Title", "Heading1", "Heading2", "Heading3", "DXLabel"}
+HEADING_STYLES = {"Title", "Heading1", "Heading2", "Heading3", "DXLabel", "DXSubtitle"}
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +152,11 @@ def test_only_headings_keep_with_the_next_paragraph(full: Any) -> None:
             assert style in HEADING_STYLES, (style, text)
             kept += 1
     assert kept > 20
+    # a subtitle is part of the heading right above it, never a free-standing note
+    paragraphs = list(full.element.body.iterchildren(qn("w:p")))
+    for before, p in itertools.pairwise(paragraphs):
+        if p.find(qn("w:pPr")).find(qn("w:pStyle")).get(qn("w:val")) == "DXSubtitle":
+            assert before.find(qn("w:pPr")).find(qn("w:pStyle")).get(qn("w:val")).startswith("Heading")
     # a body table follows its heading directly, so no note or sentence has to keep with it
     body = list(full.element.body.iterchildren())
     for index, element in enumerate(body):
