@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from criteria.application import KPI_KIND_LABELS, Kpi, KpiKind
 from criteria.eras import wareki_year, wareki_year_with_western
-from criteria.kpi import parse_kpi, parse_kpi_text
+from criteria.kpi import deadline, parse_kpi, parse_kpi_text
 from criteria.normalize import find_years, normalize, number_spans, parse_number
 from criteria.report import ParsedKpi
 from renderers.docx.blocks import column, fixed, placeholder, table, wording
@@ -117,7 +117,7 @@ def adds_to_row(
     normal = normalize(sentence)
     refs = find_years(normal)
     known_years = {y for y in years if y is not None} | _years(shown)
-    if any(ref.year not in known_years and ref.year - 1 not in known_years for ref in refs):
+    if any(ref.year not in known_years and deadline(ref)[0] not in known_years for ref in refs):
         return True
     rest = list(normal)
     for ref in refs:
@@ -192,8 +192,8 @@ def kpi_row(number: int, kpi: Kpi, parsed: ParsedKpi | None) -> KpiRow:
             )
         ):
             note = sentence
-    elif sentence:
-        what = (Text(sentence),)  # nothing could be read: the sentence is all there is
+    elif sentence and not is_stale(kpi):
+        what = (Text(sentence),)  # no indicator could be read: the sentence is all there is
     else:
         what = (placeholder(),)
     kind = KPI_KIND_LABELS.get(KpiKind(reading.kind)) if reading.kind in set(KpiKind) else None

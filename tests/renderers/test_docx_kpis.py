@@ -164,6 +164,13 @@ def test_a_sentence_nothing_could_be_read_from_is_the_indicator() -> None:
     assert kpi_row(1, kpi, ParsedKpi(text=kpi.text)).note is None
 
 
+def test_a_stale_sentence_is_not_the_indicator_either() -> None:
+    kpi = Kpi(text="令和10年度までに12億円にする", target_value=13, unit="億円", target_year=2028)
+    cells = row(kpi, ParsedKpi())
+    assert cells[1] == [PLACEHOLDER]
+    assert cells[4] == ["13億円"]
+
+
 def test_without_a_report_reading_the_kpi_is_read_here() -> None:
     app = Application(kpis=[Kpi(text="令和9年度までにDX支援企業数を百社")])
     view = build_document_view(app, run_checks(app).model_copy(update={"kpis": []}), today=TODAY)
@@ -203,6 +210,7 @@ def test_what_a_sentence_adds() -> None:
     assert adds_to_row("令和10年度までに参加企業20社の売上を10%増やす", ["売上の増加率"], [10], [2028])
     assert adds_to_row("令和12年度までに件数を120件", ["件数"], [120], [2028])  # another year
     assert not adds_to_row("2028年3月末までに件数を120件", ["件数"], [120], [2027])  # the deadline
+    assert adds_to_row("令和11年度までに件数を120件", ["件数"], [120], [2028])  # a year later
     assert not adds_to_row("R10年度までに売上を1.5億円", ["売上"], [1.5], [2028])  # 1.5億 = 1.5 億円
     assert not adds_to_row("70歳以上の利用者を500人", ["70歳以上の利用者"], [500], [])
     assert adds_to_row("観光客数を三割増やす", ["観光客数"], [], [])
