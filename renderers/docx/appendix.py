@@ -19,7 +19,15 @@ from dataclasses import dataclass
 
 from criteria.application import Application
 from criteria.normalize import is_substantive, mentions
-from criteria.report import VIEWPOINT_SLUGS, CheckReport, Finding, ParsedKpi, Verdict, ViewpointResult
+from criteria.report import (
+    VIEWPOINT_SLUGS,
+    CheckReport,
+    Finding,
+    ParsedKpi,
+    RequirementResult,
+    Verdict,
+    ViewpointResult,
+)
 from criteria.viewpoints import bonus_items, bonus_label
 from criteria.vocab import words
 from renderers.docx.blocks import Sections, column, fixed, table, wording
@@ -98,13 +106,17 @@ def _finding_lines(findings: Sequence[Finding]) -> list[Text]:
     return lines
 
 
+def _short_of(result: ViewpointResult) -> list[RequirementResult]:
+    """The sub-requirements found thin or absent."""
+    return [r for r in result.requirements if r.status in ("thin", "absent")]
+
+
 def _requirement_lines(result: ViewpointResult) -> list[Text]:
     """・「label」: thin / absent for every sub-requirement the check did not find met."""
     lines: list[Text] = []
-    for requirement in result.requirements:
-        if requirement.status in ("thin", "absent"):
-            label = clean_text(requirement.label).replace("\n", " ")
-            lines.append(Text(wording(f"requirement_{requirement.status}", label=label)))
+    for requirement in _short_of(result):
+        label = clean_text(requirement.label).replace("\n", " ")
+        lines.append(Text(wording(f"requirement_{requirement.status}", label=label)))
     return lines
 
 
@@ -142,8 +154,10 @@ class _Row:
 
 def _viewpoint_row(slug: str, result: ViewpointResult, app: Application, report: CheckReport) -> _Row:
     verdict: Verdict = result.verdict
-    lines = _requirement_lines(result) + _finding_lines(result.findings)
-    if any(r.status in ("thin", "absent") for r in result.requirements):
+    # その他's items are optional: one left out is never a shortfall
+    short = slug != "other" and bool(_short_of(result))
+    lines = (_requirement_lines(result) if short else []) + _finding_lines(result.findings)
+    if short:
         verdict = _WEAKER[verdict]
     if slug == "direction":
         unread = unread_kpis(app, report)

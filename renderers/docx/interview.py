@@ -179,7 +179,7 @@ def interview_questions(
         result = report.viewpoints.get(slug)
         if result is None:
             continue
-        thin = [r for r in result.requirements if r.status in ("thin", "absent")]
+        thin = [r for r in result.requirements if r.status in ("thin", "absent") and slug != "other"]
         candidates = [q for r in thin for q in _for_requirement(bank, r)]
         candidates += [q for f in result.findings if f.severity != "ok" for q in _for_finding(bank, f)]
         if slug == "direction":

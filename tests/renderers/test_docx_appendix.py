@@ -148,6 +148,26 @@ def test_a_thin_or_absent_sub_requirement_is_never_a_circle(status: str) -> None
     assert "99％" in readiness_line(report, good_app())
 
 
+def test_an_absent_optional_item_never_lowers_other() -> None:
+    absent = RequirementResult(
+        slug="other.data_platform", label="データ連携基盤の整備", seed="s", status="absent"
+    )
+    other = ViewpointResult(label="その他", verdict="meets", requirements=[absent])
+    report = clear_report(other=other).model_copy(update={"bonus": ["open_data"]})
+    app = good_app(other=OtherItems(open_data="オープンデータを公開する。"))
+    rows = check_rows(report, app)
+    assert rows["その他"] == ("○", ["審査で配慮される取組の記載があります：オープンデータの活用"])
+    assert readiness_line(report, app) == "記載の充足度（目安）：100％"
+    assert not [q for q in interview_questions(report) if q.group == "その他"]
+
+
+def test_known_sub_requirements_bring_their_own_question() -> None:
+    people = RequirementResult(slug="municipal_commitment.people", label="人材", seed="人材", status="thin")
+    commitment = ViewpointResult(label="自治体の積極性と継続性", verdict="weak", requirements=[people])
+    raised = [q.text for q in interview_questions(clear_report(municipal_commitment=commitment))]
+    assert "ラボを運営し発展させる事務局とキーパーソンは、どのような経験と役割をお持ちですか。" in raised
+
+
 def test_met_sub_requirements_keep_the_circle() -> None:
     requirement = RequirementResult(slug="direction.vision", label="ビジョン", seed="ビジョン", status="met")
     direction = ViewpointResult(label="方向性", verdict="meets", requirements=[requirement])
@@ -232,9 +252,9 @@ def test_a_transition_adds_the_iot_to_dx_difference() -> None:
 
 
 def test_thin_and_absent_sub_requirements_raise_questions() -> None:
-    thin = RequirementResult(slug="municipal_commitment.people", label="人材", seed="人材", status="thin")
+    thin = RequirementResult(slug="municipal_commitment.staff", label="人材", seed="人材", status="thin")
     absent = RequirementResult(
-        slug="municipal_commitment.return", label="経済的自立とリターン", seed="リターン", status="absent"
+        slug="municipal_commitment.revenue", label="経済的自立とリターン", seed="リターン", status="absent"
     )
     met = RequirementResult(slug="municipal_commitment.run", label="運営", seed="運営", status="met")
     commitment = ViewpointResult(
