@@ -112,9 +112,13 @@ def _short_of(result: ViewpointResult) -> list[RequirementResult]:
 
 
 def _requirement_lines(result: ViewpointResult) -> list[Text]:
-    """・「label」: thin / absent for every sub-requirement the check did not find met."""
+    """・「label」: thin / absent for every sub-requirement the check did not find met and that no
+    finding of the viewpoint speaks about already (``Finding.requirement``)."""
+    spoken = {getattr(f, "requirement", "") for f in result.findings if f.severity != "ok"}
     lines: list[Text] = []
     for requirement in _short_of(result):
+        if requirement.slug in spoken:
+            continue
         label = clean_text(requirement.label).replace("\n", " ")
         lines.append(Text(wording(f"requirement_{requirement.status}", label=label)))
     return lines

@@ -168,6 +168,29 @@ def test_known_sub_requirements_bring_their_own_question() -> None:
     assert "ラボを運営し発展させる事務局とキーパーソンは、どのような経験と役割をお持ちですか。" in raised
 
 
+def test_a_sub_requirement_a_finding_speaks_about_is_not_repeated() -> None:
+    indicators = RequirementResult(
+        slug="direction.indicators", label="進捗を測る指標", seed="s", status="thin"
+    )
+    finding = Finding.model_validate(
+        {
+            "code": "kpi.no_target",
+            "severity": "warn",
+            "field": "kpis[0]",
+            "message": "1番目のKPIに数値の目標がありません。",
+            "hint": "目標の数値を書いてください。",
+            "requirement": "direction.indicators",  # the field the checks add (ignored where unknown)
+        }
+    )
+    direction = ViewpointResult(label="方向性", verdict="weak", findings=[finding], requirements=[indicators])
+    mark, lines = check_rows(clear_report(direction=direction), good_app())["方向性"]
+    assert mark == "△"
+    if getattr(finding, "requirement", ""):
+        assert lines == ["・1番目のKPIに数値の目標がありません。", "→ 目標の数値を書いてください。"]
+    else:
+        assert lines[0] == "・「進捗を測る指標」の記載はありますが、十分ではありません。"
+
+
 def test_met_sub_requirements_keep_the_circle() -> None:
     requirement = RequirementResult(slug="direction.vision", label="ビジョン", seed="ビジョン", status="met")
     direction = ViewpointResult(label="方向性", verdict="meets", requirements=[requirement])
