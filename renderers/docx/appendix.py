@@ -28,6 +28,7 @@ from criteria.report import (
     Verdict,
     ViewpointResult,
 )
+from criteria.requirements import field_label
 from criteria.viewpoints import bonus_items, bonus_label
 from criteria.vocab import words
 from renderers.docx.blocks import Sections, column, fixed, table, wording
@@ -184,9 +185,45 @@ def _viewpoint_row(slug: str, result: ViewpointResult, app: Application, report:
                 Text(wording("no_findings_optional" if mark == "mark_optional" else f"no_findings_{verdict}"))
             )
         return _Row(mark, tuple(lines))
+    if not lines and verdict == "meets":
+        lines = _evidence_lines(result)
     if not lines:
         lines.append(Text(wording(f"no_findings_{verdict}")))
     return _Row(f"mark_{verdict}", tuple(lines))
+
+
+_EVIDENCE_QUOTE = 36
+#: Findings that sum a sub-requirement up better than one quoted sentence (the kinds of members).
+_SUMMARY_CODES = frozenset({"members.kinds"})
+
+
+def _evidence_lines(result: ViewpointResult) -> list[Text]:
+    """・label：where「quote」 for every met sub-requirement: what the ○ rests on."""
+    lines: list[Text] = []
+    summaries = {f.requirement: f.message for f in result.findings if f.code in _SUMMARY_CODES}
+    for requirement in result.requirements:
+        if requirement.status != "met" or not requirement.evidence:
+            continue
+        if requirement.slug in summaries:
+            label = clean_text(requirement.label)
+            summary = summaries[requirement.slug]
+            lines.append(Text(wording("requirement_summary", label=label, summary=summary)))
+            continue
+        evidence = requirement.evidence[0]
+        quote = " ".join(clean_text(evidence.quote).split())
+        if len(quote) > _EVIDENCE_QUOTE:
+            quote = quote[: _EVIDENCE_QUOTE - 1] + "…"
+        lines.append(
+            Text(
+                wording(
+                    "requirement_met",
+                    label=clean_text(requirement.label),
+                    where=field_label(evidence.field),
+                    quote=quote,
+                )
+            )
+        )
+    return lines
 
 
 def _eligibility_row(report: CheckReport) -> _Row:

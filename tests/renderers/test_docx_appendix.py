@@ -323,3 +323,15 @@ def test_the_rendered_interview_appendix_of_a_complete_draft() -> None:
     groups = [table.rows[r].cells[1].text for r in range(1, len(table.rows))]
     assert groups[:5] == [*CORE, "移行", "移行"]
     assert len(groups) >= 7
+
+
+def test_a_circle_says_what_it_rests_on() -> None:
+    from criteria.checking import run_checks
+
+    app = full_application()
+    rows = check_rows(run_checks(app), app)
+    mark, lines = rows["変革"]
+    assert mark == "○"
+    assert any(line.startswith("・従来モデルの変革：") and "「" in line for line in lines)
+    mark, lines = rows["多様性と一体感"]
+    assert any("連携・参加しています" in line for line in lines)

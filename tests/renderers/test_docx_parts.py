@@ -206,6 +206,9 @@ def test_every_docx_message_renders() -> None:
         "qualifier": "累計",
         "change": "+30%",
         "text": "t",
+        "summary": "s",
+        "where": "w",
+        "quote": "q",
     }
     for key in keys("docx"):
         assert message(key, **params)
