@@ -54,6 +54,7 @@ class KpiMarkers(DataModel):
     indicator_tail: tuple[str, ...]
     indicator_head: tuple[str, ...]
     indicator_verbs: tuple[str, ...] = Field(default=())
+    prefix_qualifiers: tuple[str, ...] = Field(default=())
 
 
 MARKERS = load("kpi_markers.yaml", KpiMarkers)
@@ -99,6 +100,7 @@ _BARE_END = re.compile(r"\s*(?:$|[、,。.)）]|に|を|へ|まで|以上|以下
 _DIGITS_ONLY_UNITS = frozenset({"分", "t", "a", "品", "個", "基", "本", "点"})  # 十分, 一本化, 一点 …
 _SCALED_MONEY = {"億": 10**8, "万": 10**4}
 _QUALIFIER = re.compile(_alternation(MARKERS.qualifiers))
+_PREFIX_QUALIFIER = re.compile(_alternation(MARKERS.prefix_qualifiers)) if MARKERS.prefix_qualifiers else None
 _TRIM_CHARS = " \t\u3000、,:：|・-=~/"
 
 
@@ -349,12 +351,16 @@ def _clean_indicator(text: str) -> tuple[str, str]:
     while True:
         match = None
         for m in _QUALIFIER.finditer(text):
-            if m.end() == len(text) or (m.start() > 0 and text[m.start() - 1] in "をがはの"):
+            if m.end() == len(text) and (m.start() == 0 or text[m.start() - 1] in "をがはの"):
                 match = m
-        if match is None or match.end() != len(text):
+        if match is None:
             break
         qualifier = qualifier or match.group()
         text = _trim(text[: match.start()])
+    prefix = _PREFIX_QUALIFIER.search(text) if _PREFIX_QUALIFIER is not None else None
+    if prefix is not None and len(text) > len(prefix.group()):
+        qualifier = qualifier or prefix.group()
+        text = _trim(text[: prefix.start()] + text[prefix.end() :])
     return text, qualifier
 
 
