@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.appfile import answers_of
 from bot.plan_import.blocks import Block, Paragraph, Table
 from bot.plan_import.errors import PlanError
 from bot.plan_import.result import PlanImport, Unplaced
@@ -99,10 +100,10 @@ class _Mapper:
             if title.level > self.skip_level or target == "skip":
                 return
             self.skip_level = None
-        if self.initiatives_level is not None and title.level <= self.initiatives_level:
-            if target != "initiatives":
-                self.initiatives_level = None
-                self.group = None
+        leaving = self.initiatives_level is not None and title.level <= self.initiatives_level
+        if leaving and target != "initiatives":
+            self.initiatives_level = None
+            self.group = None
         if target == "skip":
             self.skip_level = title.level
             return
@@ -328,20 +329,6 @@ def _validated(data: dict[str, Any], unplaced: list[Unplaced]) -> Application:
         for name in sorted(bad):
             unplaced.append(Unplaced(heading=name, lines=(repr(data.get(name)),)))
         return Application.model_validate({k: v for k, v in data.items() if k not in bad})
-
-
-def answers_of(app: Application) -> dict[str, Any]:
-    """Draft answers (field path → value) for the fields set in ``app``."""
-    data = app.model_dump(mode="json", exclude_unset=True)
-    data.pop("format", None)
-    answers: dict[str, Any] = {}
-    for name, value in data.items():
-        if name == "other" and isinstance(value, dict):
-            for sub, subvalue in value.items():
-                answers[f"other.{sub}"] = subvalue
-        else:
-            answers[name] = value
-    return answers
 
 
 def map_blocks(blocks: tuple[Block, ...], *, name: str) -> PlanImport:

@@ -150,7 +150,9 @@ def guess_category(text: str, vocab: Vocabulary) -> MemberCategory | None:
     return None
 
 
-def _member(row: tuple[str, ...], columns: dict[int, str], vocab: Vocabulary, notes: list[str]) -> dict[str, Any]:
+def _member(
+    row: tuple[str, ...], columns: dict[int, str], vocab: Vocabulary, notes: list[str]
+) -> dict[str, Any]:
     values = {kind: _cell(row, index) for index, kind in columns.items() if kind != "skip"}
     record: dict[str, Any] = {"name": values.get("name", "")}
     category_text = values.get("category", "")

@@ -33,7 +33,8 @@ class GapMark:
 def _names_iot(text: str) -> bool:
     vocab = vocabulary()
     folded = key(text)
-    return any(key(w) in folded for w in vocab.iot_words) and not any(key(w) in folded for w in vocab.dx_words)
+    names_iot = any(key(w) in folded for w in vocab.iot_words)
+    return names_iot and not any(key(w) in folded for w in vocab.dx_words)
 
 
 def apply_transition(result: PlanImport, *, cover: tuple[str, ...]) -> PlanImport:

@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from dialogs.registry import is_application_field
 from criteria.application import MemberCategory
+from dialogs.registry import is_application_field
 
 _FILE = Path(__file__).with_name("vocabulary.yaml")
 
