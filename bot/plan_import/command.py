@@ -59,9 +59,7 @@ def _choice(found: Diff, args: argparse.Namespace, ask: Ask, lab: str) -> Choice
     return "none"
 
 
-def _import_one(
-    store: Store, loaded: Loaded, args: argparse.Namespace, flow: Flow, ask: Ask
-) -> list[str]:
+def _import_one(store: Store, loaded: Loaded, args: argparse.Namespace, flow: Flow, ask: Ask) -> list[str]:
     lab_name = args.lab or loaded.lab_name
     if not lab_name:
         raise UserError(message("plan_import.lab_required", name=loaded.path.name))

@@ -34,6 +34,7 @@ _CHECKED = set("■☑☒✓✔◼●")
 _BULLET = re.compile(r"^\s*(?:[・●○■□◆◇※\-\*＊•]|[①-⑳]|[(（][0-9０-９]+[)）]|[0-9０-９]+[.．、)）])\s*")
 _YES = ("あり", "有", "はい", "移行する", "該当")
 _NO = ("なし", "無", "いいえ", "新規")
+_DX_LAB = re.compile(r"([^\s「『（(]{1,40}DX推進ラボ)")
 _IOT_NAME = re.compile(r"移行元[:：]\s*([^）)]+)")
 
 
@@ -93,7 +94,15 @@ class _Mapper:
         self.target = "initiatives"
         self.sources.setdefault("initiatives", self.heading or title)
 
+    def is_cover(self, title: Title) -> bool:
+        """The document's own title (「○○ラボ 実施計画書」) before any section: not a section."""
+        folded = key(title.text)
+        return not self.seen_title and any(key(w) in folded for w in self.vocab.title_words)
+
     def on_title(self, title: Title) -> None:
+        if self.is_cover(title):
+            self.cover.append(title.line.strip())
+            return
         self.seen_title = True
         target = self.vocab.target_of(title.text)
         if self.skip_level is not None:
@@ -112,6 +121,9 @@ class _Mapper:
             if group is not None and title.level < LABEL_LEVEL:
                 self.group = group
                 self.target, self.level = "initiatives", title.level
+                return
+            if target == "initiatives" and self.vocab.is_word(title.text, "initiatives"):
+                self.target, self.level = "initiatives", title.level  # 【具体的な取組】: a label only
                 return
             if title.initiative or target in (None, "initiatives"):
                 self.new_initiative(title.text)
@@ -313,7 +325,10 @@ class _Mapper:
                     if v
                 }
                 for i in self.initiatives
+                if i.title or "".join(i.lines).strip()
             ]
+            if not data["initiatives"]:
+                del data["initiatives"]
         for name in RECORD_FIELDS:
             if self.records[name]:
                 data[name] = self.records[name]
@@ -345,7 +360,13 @@ def map_blocks(blocks: tuple[Block, ...], *, name: str) -> PlanImport:
             mapper.on_paragraph(block)
     unplaced = [Unplaced(b.heading, tuple(b.lines)) for b in mapper.unplaced if b.lines]
     categories = mapper.notes.pop("categories", [])
-    app = _validated(mapper.data(), unplaced)
+    data = mapper.data()
+    if not data.get("lab_name"):
+        named = next((m.group(1) for line in mapper.cover if (m := _DX_LAB.search(line))), "")
+        if named:
+            data["lab_name"] = named
+            mapper.sources["lab_name"] = named
+    app = _validated(data, unplaced)
     answers = answers_of(app)
     notes = {k: "\n".join(v).strip() for k, v in mapper.notes.items() if "".join(v).strip()}
     if not answers and not notes:

@@ -10,6 +10,8 @@ problems, what changes from IoT to DX) are paired with what the plan says about 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 
 from bot.plan_import.result import PlanImport
@@ -17,6 +19,8 @@ from bot.plan_import.vocabulary import key, vocabulary
 from criteria.application import Application
 from criteria.checking import run_checks
 from criteria.transition import GAP, GapItem, is_open
+
+_IOT_LAB = re.compile(r"([^\s「『（(]{0,30}IoT推進ラボ)")
 
 QUESTION_KEYS = ("current_activity", "problems", "iot_to_dx")
 """The transition questions, in the order they are asked (texts in ``plan_import.yaml``)."""
@@ -28,6 +32,10 @@ class GapMark:
 
     item: GapItem
     open: bool
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 def _names_iot(text: str) -> bool:
@@ -49,7 +57,7 @@ def apply_transition(result: PlanImport, *, cover: tuple[str, ...]) -> PlanImpor
         return result
     answers["transition_from_iot_lab"] = True
     if not answers.get("iot_lab_name"):
-        named = next((line for line in (lab_name, *cover) if _names_iot(line) and len(line) <= 60), "")
+        named = next((m.group(1) for line in (lab_name, *cover) if (m := _IOT_LAB.search(_nfkc(line)))), "")
         if named:
             answers["iot_lab_name"] = named
     if _names_iot(lab_name):

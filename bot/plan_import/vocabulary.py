@@ -74,6 +74,11 @@ class Vocabulary(_Data):
                 return entry.target
         return None
 
+    def is_word(self, title: str, target: str) -> bool:
+        """Whether ``title`` is exactly one of the words of ``target`` (not merely contains one)."""
+        folded = key(title)
+        return any(e.target == target and any(folded == key(w) for w in e.words) for e in self.headings)
+
     def is_boilerplate(self, line: str) -> bool:
         text = unicodedata.normalize("NFKC", line).strip()
         return any(re.search(pattern, text) for pattern in self.boilerplate)
