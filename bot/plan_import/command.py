@@ -18,7 +18,7 @@ from bot.commands.chat import default_user
 from bot.errors import UserError
 from bot.plan_import.files import Loaded, expand, load
 from bot.plan_import.merge import Choice, Diff, chosen_answers, diff
-from bot.plan_import.report import found_lines, transition_lines, unplaced_lines
+from bot.plan_import.report import diff_lines, found_lines, transition_lines, unplaced_lines
 from bot.plan_import.resume import place_cursor, resume_step
 from bot.service import to_engine_draft
 from bot.wiring import open_db
@@ -45,11 +45,7 @@ def _choice(found: Diff, args: argparse.Namespace, ask: Ask, lab: str) -> Choice
         return "all"
     if args.only_empty:
         return "only_empty"
-    lines = [message("plan_import.diff_intro", lab=lab)]
-    lines += [message("plan_import.diff_changed", title=c.title, old=c.old, new=c.new) for c in found.changed]
-    lines += [message("plan_import.diff_added", title=c.title, new=c.new) for c in found.added]
-    if found.unchanged:
-        lines.append(message("plan_import.diff_unchanged", count=found.unchanged))
+    lines = [message("plan_import.diff_intro", lab=lab), *diff_lines(found)]
     print("\n".join(lines))
     answer = fold(ask(message("plan_import.diff_question")))
     if answer in (fold(message("plan_import.answer_yes")), "y", "yes", "はい", "上書き"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.plan_import.merge import Diff
 from bot.plan_import.result import PlanImport
 from bot.plan_import.transition import QUESTION_KEYS, gap_marks
 from dialogs.flow import Flow
@@ -87,4 +88,13 @@ def transition_lines(result: PlanImport, *, escape: Escape = None) -> list[str]:
             )
         else:
             lines.append(message("plan_import.iot_question_open", question=question))
+    return lines
+
+
+def diff_lines(found: Diff) -> list[str]:
+    """The answers an import would replace (前 → 後), then those it would add."""
+    lines = [message("plan_import.diff_changed", title=c.title, old=c.old, new=c.new) for c in found.changed]
+    lines += [message("plan_import.diff_added", title=c.title, new=c.new) for c in found.added]
+    if found.unchanged:
+        lines.append(message("plan_import.diff_unchanged", count=found.unchanged))
     return lines
