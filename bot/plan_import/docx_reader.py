@@ -108,7 +108,10 @@ def _table(document: Any, element: Any) -> Table:
                 continue  # a nested table's cell
             merge = tc.xpath("./w:tcPr/w:vMerge")
             continued = bool(merge) and merge[0].get(f"{_W}val") in (None, "continue")
-            cells.append("" if continued else _cell_text(document, tc))
+            text = "" if continued else _cell_text(document, tc)
+            span = tc.xpath("./w:tcPr/w:gridSpan/@w:val")
+            width = int(span[0]) if span and str(span[0]).isdigit() else 1
+            cells.extend([text] * max(1, min(width, 64)))  # a merged cell under each column it spans
         rows.append(tuple(cells))
     return Table(rows=tuple(rows))
 

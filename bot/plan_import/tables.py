@@ -41,6 +41,9 @@ def _columns(header: tuple[str, ...], words: dict[str, tuple[str, ...]]) -> dict
         folded = key(cell)
         if not folded:
             continue
+        if index > 0 and header[index - 1] == cell and index - 1 in found:
+            found[index] = found[index - 1]  # a header cell merged over two columns
+            continue
         for kind, kind_words in words.items():
             if any(key(word) == folded or key(word) in folded for word in kind_words):
                 if kind not in found.values() or kind == "skip":
@@ -79,8 +82,22 @@ def _target(text: str) -> tuple[int | float | None, str]:
     return value, ""
 
 
+def _values(row: tuple[str, ...], columns: dict[int, str]) -> dict[str, str]:
+    """Column kind → the row's text (columns of one kind, under a merged header, joined)."""
+    values: dict[str, str] = {}
+    for index, kind in sorted(columns.items()):
+        text = _cell(row, index)
+        if kind == "skip" or not text:
+            continue
+        if kind in values and text != values[kind]:
+            values[kind] = f"{values[kind]} {text}"
+        else:
+            values[kind] = text
+    return values
+
+
 def _kpi(row: tuple[str, ...], columns: dict[int, str]) -> dict[str, Any]:
-    values = {kind: _cell(row, index) for index, kind in columns.items() if kind != "skip"}
+    values = _values(row, columns)
     record: dict[str, Any] = {}
     lines = [line.strip() for line in values.get("indicator", "").split("\n") if line.strip()]
     if lines:
@@ -153,7 +170,7 @@ def guess_category(text: str, vocab: Vocabulary) -> MemberCategory | None:
 def _member(
     row: tuple[str, ...], columns: dict[int, str], vocab: Vocabulary, notes: list[str]
 ) -> dict[str, Any]:
-    values = {kind: _cell(row, index) for index, kind in columns.items() if kind != "skip"}
+    values = _values(row, columns)
     record: dict[str, Any] = {"name": values.get("name", "")}
     category_text = values.get("category", "")
     category = guess_category(category_text, vocab) if category_text else None
@@ -169,7 +186,7 @@ def _member(
 
 
 def _person(row: tuple[str, ...], columns: dict[int, str]) -> dict[str, Any]:
-    values = {kind: _cell(row, index) for index, kind in columns.items() if kind != "skip"}
+    values = _values(row, columns)
     return {name: values[name] for name in ("name", "organization", "role") if values.get(name)}
 
 
