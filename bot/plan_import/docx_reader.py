@@ -24,26 +24,39 @@ MAX_BLOCKS = 20_000
 """The most paragraphs and tables read from one document (a plan has a few hundred)."""
 
 
-def _style_name(document: Any, element: Any) -> str:
-    style_id = element.xpath("./w:pPr/w:pStyle/@w:val")
-    if not style_id:
-        return ""
-    try:
-        style = document.styles.get_by_id(style_id[0], 1)  # WD_STYLE_TYPE.PARAGRAPH
-    except (KeyError, ValueError):
-        return str(style_id[0])
-    return str(getattr(style, "name", "") or style_id[0])
+class _Styles:
+    """Paragraph style id → name, looked up once per id (python-docx's look-up is slow)."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.names: dict[str, str] = {}
+
+    def name(self, element: Any) -> str:
+        node = element.find(f"{_W}pPr/{_W}pStyle")
+        style_id = node.get(f"{_W}val") if node is not None else None
+        if not style_id:
+            return ""
+        found = self.names.get(style_id)
+        if found is None:
+            try:
+                style = self.document.styles.get_by_id(style_id, 1)  # WD_STYLE_TYPE.PARAGRAPH
+                found = str(getattr(style, "name", "") or style_id)
+            except (KeyError, ValueError):
+                found = str(style_id)
+            self.names[style_id] = found
+        return found
 
 
-def _heading_level(document: Any, element: Any, style: str) -> int:
+def _heading_level(element: Any, style: str) -> int:
     match = _HEADING_STYLE.search(unicodedata.normalize("NFKC", style))
     if match:
         return int(match.group(1))
     if style.strip().lower() in _TITLE_STYLES:
         return 1
-    outline = element.xpath("./w:pPr/w:outlineLvl/@w:val")
-    if outline and outline[0].isdigit() and int(outline[0]) < 9:
-        return int(outline[0]) + 1
+    outline = element.find(f"{_W}pPr/{_W}outlineLvl")
+    level = outline.get(f"{_W}val") if outline is not None else None
+    if level and level.isdigit() and int(level) < 9:
+        return int(level) + 1
     return 0
 
 
@@ -60,24 +73,29 @@ def _run_text(run: Any) -> str:
     return "".join(parts)
 
 
+_HIDDEN = (f"{_W}del", f"{_W}txbxContent", f"{_W}moveFrom")
+
+
 def _runs(element: Any) -> Iterator[Any]:
-    """The runs of a paragraph, including those inside hyperlinks, fields and insertions."""
+    """The runs of a paragraph, including those inside hyperlinks, fields and insertions.
+
+    Deleted text (tracked changes) and text boxes anchored in the paragraph are left out."""
     for node in element.iter(f"{_W}r"):
-        # Skip deleted text (tracked changes) and text in nested text boxes.
-        if node.xpath("ancestor::w:del") or node.xpath("ancestor::w:txbxContent"):
-            continue
-        yield node
+        parent = node.getparent()
+        while parent is not None and parent is not element and parent.tag not in _HIDDEN:
+            parent = parent.getparent()
+        if parent is element:
+            yield node
 
 
 def _is_bold(run: Any) -> bool:
-    values = run.xpath("./w:rPr/w:b/@w:val")
-    present = run.xpath("./w:rPr/w:b")
-    if not present:
+    node = run.find(f"{_W}rPr/{_W}b")
+    if node is None:
         return False
-    return not values or values[0] not in ("0", "false", "off")
+    return node.get(f"{_W}val") not in ("0", "false", "off")
 
 
-def _paragraph(document: Any, element: Any) -> Paragraph:
+def _paragraph(styles: _Styles, element: Any) -> Paragraph:
     texts: list[str] = []
     visible: list[bool] = []
     for run in _runs(element):
@@ -85,32 +103,41 @@ def _paragraph(document: Any, element: Any) -> Paragraph:
         texts.append(text)
         if text.strip():
             visible.append(_is_bold(run))
-    style = _style_name(document, element)
+    style = styles.name(element)
     return Paragraph(
         text="".join(texts),
-        heading=_heading_level(document, element, style),
+        heading=_heading_level(element, style),
         bold=bool(visible) and all(visible),
         style=style,
     )
 
 
-def _cell_text(document: Any, cell: Any) -> str:
-    lines = [_paragraph(document, p).text for p in cell.iter(f"{_W}p") if not p.xpath("ancestor::w:tbl[2]")]
-    return "\n".join(lines).strip("\n")
+def _cell_paragraphs(container: Any) -> Iterator[Any]:
+    """The paragraphs of a cell in order, not those of a table nested in it."""
+    for child in container.iterchildren():
+        if child.tag == f"{_W}p":
+            yield child
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _cell_paragraphs(content)
 
 
-def _table(document: Any, element: Any) -> Table:
+def _cell_text(styles: _Styles, cell: Any) -> str:
+    return "\n".join(_paragraph(styles, p).text for p in _cell_paragraphs(cell)).strip("\n")
+
+
+def _table(styles: _Styles, element: Any) -> Table:
     rows: list[tuple[str, ...]] = []
     for tr in element.iterchildren(f"{_W}tr"):
         cells: list[str] = []
-        for tc in tr.iter(f"{_W}tc"):
-            if tc.xpath("ancestor::w:tbl[1]")[0] is not element:
-                continue  # a nested table's cell
-            merge = tc.xpath("./w:tcPr/w:vMerge")
-            continued = bool(merge) and merge[0].get(f"{_W}val") in (None, "continue")
-            text = "" if continued else _cell_text(document, tc)
-            span = tc.xpath("./w:tcPr/w:gridSpan/@w:val")
-            width = int(span[0]) if span and str(span[0]).isdigit() else 1
+        for tc in tr.iterchildren(f"{_W}tc"):
+            merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+            continued = merge is not None and merge.get(f"{_W}val") in (None, "continue")
+            text = "" if continued else _cell_text(styles, tc)
+            span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+            width_text = span.get(f"{_W}val") if span is not None else "1"
+            width = int(width_text) if width_text and width_text.isdigit() else 1
             cells.extend([text] * max(1, min(width, 64)))  # a merged cell under each column it spans
         rows.append(tuple(cells))
     return Table(rows=tuple(rows))
@@ -136,12 +163,13 @@ def read_blocks(data: bytes, *, name: str) -> tuple[Block, ...]:
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, OSError, SyntaxError) as exc:
         # lxml's XMLSyntaxError is a SyntaxError; a package without a main part is a KeyError.
         raise PlanError("broken", name=name) from exc
+    styles = _Styles(document)
     blocks: list[Block] = []
     for element in _body_elements(document.element.body):
         if len(blocks) >= MAX_BLOCKS:
             raise PlanError("too_many_blocks", name=name, limit=MAX_BLOCKS)
         if element.tag == f"{_W}p":
-            blocks.append(_paragraph(document, element))
+            blocks.append(_paragraph(styles, element))
         else:
-            blocks.append(_table(document, element))
+            blocks.append(_table(styles, element))
     return tuple(blocks)
