@@ -71,7 +71,7 @@ def _import_one(store: Store, loaded: Loaded, args: argparse.Namespace, flow: Fl
     answers = chosen_answers(loaded.answers, found, choice)
     if choice == "none":
         out.append(message("plan_import.diff_declined"))
-        return out
+        return out, False
     if answers:
         person = store.person(args.user or "import", channel="import")
         store.replace_draft(lab.id, answers, person_id=person.id, channel="import")
@@ -87,7 +87,7 @@ def _import_one(store: Store, loaded: Loaded, args: argparse.Namespace, flow: Fl
     else:
         out.append(message("plan_import.report_nothing_new"))
     out += _after(store, lab_name, args, flow)
-    return out
+    return out, True
 
 
 def _after(store: Store, lab_name: str, args: argparse.Namespace, flow: Flow) -> list[str]:
@@ -109,16 +109,20 @@ def _after(store: Store, lab_name: str, args: argparse.Namespace, flow: Flow) ->
 
 
 def run_import(args: argparse.Namespace, *, ask: Ask = _ask_stdin) -> int:
-    """Import every named file; 0 when all were read, 2 when one could not be (each is reported)."""
+    """Import every named file (each is reported).
+
+    Exit status 0 when every file was imported, 1 when the person declined to overwrite one (it
+    is unchanged), 2 when one could not be read (a single bad file raises its ``UserError``).
+    """
     files = expand(args.files)
     flow = default_flow()
     store = open_db(args.db)
-    failed = 0
+    failed = declined = 0
     try:
         for path in files:
             try:
                 loaded = load(Path(path))
-                lines = _import_one(store, loaded, args, flow, ask)
+                lines, done = _import_one(store, loaded, args, flow, ask)
             except UserError as exc:
                 if len(files) == 1:
                     raise
@@ -128,8 +132,10 @@ def run_import(args: argparse.Namespace, *, ask: Ask = _ask_stdin) -> int:
                 sys.stderr.write("\n")
                 continue
             print("\n".join(lines))
+            declined += not done
     finally:
         store.close()
     if len(files) > 1:
-        print(message("plan_import.report_summary", ok=len(files) - failed, failed=failed))
-    return 2 if failed else 0
+        ok = len(files) - failed - declined
+        print(message("plan_import.report_summary", ok=ok, failed=failed, declined=declined))
+    return 2 if failed else 1 if declined else 0

@@ -24,7 +24,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.plan_import import MAX_INPUT_BYTES, PlanError
 from bot.plan_import.chat import import_upload, is_plan_name
 from bot.plan_import.limits import check_size
-from bot.slack.inbox import CHANNEL, event_id
+from bot.slack.identity import CHANNEL
+from bot.slack.inbox import event_id
 from dialogs.events import Command
 from renderers.messages import message
 from renderers.slack.blocks import text_message

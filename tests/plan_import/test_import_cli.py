@@ -96,7 +96,7 @@ def test_importing_over_answers_shows_the_change_and_asks(
     _seed(db, "うみべ")
     plan = _write(tmp_path, "p.docx", documents.bold_paragraph_plan())
     monkeypatch.setattr("sys.stdin", io.StringIO("いいえ\n"))
-    assert main(["import", str(plan), "--lab", "うみべ", "--db", str(db)]) == 0
+    assert main(["import", str(plan), "--lab", "うみべ", "--db", str(db)]) == 1  # declined: unchanged
     out = capsys.readouterr().out
     assert "既に回答があります" in out
     new_vision = "港の水産業をデータで強くし、暮らしの満足度も高めます。"
@@ -111,7 +111,7 @@ def test_importing_over_answers_shows_the_change_and_asks(
     assert answers["vision"] == "前からのビジョン" and answers["secretariat"] == "うみべ市 産業課"
 
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # no answer at all (a script): nothing changes
-    assert main(["import", str(plan), "--lab", "うみべ", "--db", str(db)]) == 0
+    assert main(["import", str(plan), "--lab", "うみべ", "--db", str(db)]) == 1
     assert _answers(db, "うみべ")["vision"] == "前からのビジョン"
 
     assert main(["import", str(plan), "--lab", "うみべ", "--db", str(db), "--yes"]) == 0
