@@ -4,7 +4,8 @@ Owns what an uploaded or named file must be to be opened at all: not larger than
 ``MAX_INPUT_BYTES``; a ZIP package (an Office Open XML file), not an old binary .doc, a PDF or an
 encrypted (password-protected) Office file, which are OLE2 containers; a package that really is a
 Word document (``word/document.xml``), not a renamed zip or .xlsx; and no zip bomb — the sizes
-declared in the zip directory are checked (entries, total and ratio) before anything is inflated.
+declared in the zip directory are checked (entries, total, each XML part and the ratio) before
+anything is inflated (zipfile never inflates an entry past its declared size).
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
 
 MAX_COMPRESSION_RATIO = 100
 """The largest ratio inflated/compressed an entry of more than 1 MB may declare."""
+
+MAX_XML_PART_BYTES = 16 * 1024 * 1024
+"""The most one XML part (the body, styles …) may inflate to: python-docx parses each one whole
+(about ten times its size in memory); a 300-page plan's body is 5–10 MB."""
 
 MAX_ENTRIES = 2_000
 """The most entries a package may list (a Word file has 10–40)."""
@@ -69,6 +74,8 @@ def check_package(data: bytes, *, name: str) -> None:
         total = 0
         for info in infos:
             total += info.file_size
+            if info.filename.endswith((".xml", ".rels")) and info.file_size > MAX_XML_PART_BYTES:
+                raise PlanError("zip_bomb", name=name)
             big = info.file_size > 1024 * 1024
             if big and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
                 raise PlanError("zip_bomb", name=name)
