@@ -14,13 +14,15 @@ class Paragraph:
     """One paragraph's text.
 
     ``heading`` is the outline level Word knows (a Heading style or an outline level: 1, 2, …),
-    0 for body text; ``bold`` is True when every visible run is bold; ``style`` the style name.
+    0 for body text; ``bold`` is True when every visible run is bold; ``style`` the style name;
+    ``numbered`` the level (1, 2, …) of Word's automatic numbering (the number is not in ``text``).
     """
 
     text: str
     heading: int = 0
     bold: bool = False
     style: str = ""
+    numbered: int = 0
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from bot.plan_import.errors import PlanError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"(?:heading|見出し)\s*([1-9])", re.IGNORECASE)
+_LIST_NUMBER_STYLE = re.compile(r"list number|番号付きリスト|段落番号", re.IGNORECASE)
 _TITLE_STYLES = {"title", "表題", "subtitle", "副題"}
 MAX_BLOCKS = 20_000
 """The most paragraphs and tables read from one document (a plan has a few hundred)."""
@@ -109,7 +110,21 @@ def _paragraph(styles: _Styles, element: Any) -> Paragraph:
         heading=_heading_level(element, style),
         bold=bool(visible) and all(visible),
         style=style,
+        numbered=_numbering_level(element, style),
     )
+
+
+def _numbering_level(element: Any, style: str) -> int:
+    """1 + ``w:ilvl`` for a paragraph Word numbers itself (「1.」 shown, not in the text); else 0."""
+    numbering = element.find(f"{_W}pPr/{_W}numPr")
+    if numbering is None:
+        return 1 if _LIST_NUMBER_STYLE.search(style) else 0
+    num_id = numbering.find(f"{_W}numId")
+    if num_id is not None and num_id.get(f"{_W}val") == "0":
+        return 0  # numbering switched off
+    level = numbering.find(f"{_W}ilvl")
+    value = level.get(f"{_W}val") if level is not None else "0"
+    return int(value) + 1 if value and value.isdigit() and int(value) < 9 else 1
 
 
 def _cell_paragraphs(container: Any) -> Iterator[Any]:

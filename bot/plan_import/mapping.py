@@ -35,6 +35,8 @@ _BULLET = re.compile(r"^\s*(?:[・●○■□◆◇※\-\*＊•]|[①-⑳]|[(�
 _YES = ("あり", "有", "はい", "移行する", "該当")
 _NO = ("なし", "無", "いいえ", "新規")
 _DX_LAB = re.compile(r"([^\s「『（(]{1,40}DX推進ラボ)")
+_GENERIC = ("地域DX推進ラボ", "DX推進ラボ", "地方版IoT推進ラボ", "IoT推進ラボ")
+"""Programme names, not a lab's name (a cover titled 「地域DX推進ラボ 実施計画書」 names no lab)."""
 _IOT_NAME = re.compile(r"移行元[:：]\s*([^）)]+)")
 
 
@@ -272,7 +274,14 @@ class _Mapper:
             value = value.strip()
             if target == "skip" or not value or is_placeholder(value):
                 continue
-            if target is None or target.startswith(("section.", "transition.")) or target in RECORD_FIELDS:
+            if target in ("kpis", "members"):
+                self.heading = label.strip()
+                for line in value.split("\n"):
+                    if line.strip():
+                        (self.kpi_line if target == "kpis" else self.member_line)(line)
+            elif target is not None and target.startswith("transition."):
+                self.notes.setdefault(target.partition(".")[2], []).append(value)
+            elif target is None or target.startswith("section.") or target in RECORD_FIELDS:
                 self.unplaced.append(_Block(heading=label.strip(), lines=[value]))
             elif target == "transition_from_iot_lab":
                 folded = key(value)
@@ -348,12 +357,18 @@ def _validated(data: dict[str, Any], unplaced: list[Unplaced]) -> Application:
 
 def map_blocks(blocks: tuple[Block, ...], *, name: str) -> PlanImport:
     """Place ``blocks`` on draft answers; ``PlanError`` when no section is recognised."""
-    mapper = _Mapper(vocabulary())
+    vocab = vocabulary()
+
+    def known(text: str) -> bool:
+        target = vocab.target_of(text)
+        return target is not None and target != "skip"
+
+    mapper = _Mapper(vocab)
     for block in blocks:
         if isinstance(block, Table):
             mapper.on_table(block)
             continue
-        title = title_of(block)
+        title = title_of(block, known)
         if title is not None:
             mapper.on_title(title)
         else:
@@ -362,7 +377,8 @@ def map_blocks(blocks: tuple[Block, ...], *, name: str) -> PlanImport:
     categories = mapper.notes.pop("categories", [])
     data = mapper.data()
     if not data.get("lab_name"):
-        named = next((m.group(1) for line in mapper.cover if (m := _DX_LAB.search(line))), "")
+        found = (m.group(1) for line in mapper.cover if (m := _DX_LAB.search(line)))
+        named = next((name for name in found if name not in _GENERIC), "")
         if named:
             data["lab_name"] = named
             mapper.sources["lab_name"] = named

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.plan_import.blocks import Paragraph
@@ -77,8 +78,11 @@ def is_placeholder(text: str) -> bool:
     return text.strip() == _PLACEHOLDER
 
 
-def title_of(paragraph: Paragraph) -> Title | None:
-    """The title a paragraph is, or ``None`` for body text."""
+def title_of(paragraph: Paragraph, known: Callable[[str], bool] = lambda _: False) -> Title | None:
+    """The title a paragraph is, or ``None`` for body text.
+
+    ``known`` says whether the vocabulary knows a text: a short line Word numbers itself is a
+    title only then (otherwise it is an item of a numbered list)."""
     raw = paragraph.text.strip()
     if not raw or is_placeholder(raw):
         return None
@@ -100,4 +104,6 @@ def title_of(paragraph: Paragraph) -> Title | None:
         return Title(level, strip_numbering(line), raw)
     if paragraph.bold:
         return Title(2, line, raw)
+    if paragraph.numbered and known(line):
+        return Title(min(paragraph.numbered, 3), line, raw)
     return None

@@ -57,7 +57,8 @@ def apply_transition(result: PlanImport, *, cover: tuple[str, ...]) -> PlanImpor
         return result
     answers["transition_from_iot_lab"] = True
     if not answers.get("iot_lab_name"):
-        named = next((m.group(1) for line in (lab_name, *cover) if (m := _IOT_LAB.search(_nfkc(line)))), "")
+        found = (m.group(1) for line in (lab_name, *cover) if (m := _IOT_LAB.search(_nfkc(line))))
+        named = next((name for name in found if name not in ("地方版IoT推進ラボ", "IoT推進ラボ")), "")
         if named:
             answers["iot_lab_name"] = named
     if _names_iot(lab_name):

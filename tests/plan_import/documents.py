@@ -134,3 +134,33 @@ def unrecognisable() -> bytes:
     d.add_paragraph("お世話になっております。")
     d.add_paragraph("来週の会議の件でご連絡しました。")
     return _bytes(d)
+
+
+def form_table_plan() -> bytes:
+    """The whole plan as one two-column form (項目 | 記入欄), as many application templates are."""
+    d = docx.Document()
+    d.add_paragraph("地域DX推進ラボ 申請書")
+    _table(
+        d,
+        [
+            ["ラボの名称", "かわせみ市地域DX推進ラボ"],
+            ["対象地域", "かわせみ市"],
+            ["地域が目指すビジョン", "川の恵みを生かした観光と農業で、稼ぐ力と暮らしの満足度を高めます。"],
+            ["事務局", "かわせみ市 商工観光課"],
+            ["構成員", "かわせみ市：事務局\nかわせみ信用金庫：資金支援"],
+            ["KPI", "令和9年度までに観光消費額を30億円にする\n令和10年度までにDX支援企業数を40社"],
+            ["備考", "詳しくは別添資料をご覧ください。"],
+        ],
+    )
+    return _bytes(d)
+
+
+def auto_numbered_plan() -> bytes:
+    """Section titles numbered by Word itself (List Number style: 「1.」 is not in the text)."""
+    d = docx.Document()
+    d.add_paragraph("地域が目指すビジョン", style="List Number")
+    d.add_paragraph("森林資源とデータで、林業と暮らしを豊かにします。")
+    d.add_paragraph("自立化シナリオ", style="List Number")
+    d.add_paragraph("木材の共同販売の手数料で運営します。")
+    d.add_paragraph("間伐材を集める", style="List Number")  # a list item the vocabulary does not know
+    return _bytes(d)

@@ -163,3 +163,39 @@ def test_a_dxlab_plan_edited_in_word_brings_the_edit_back() -> None:
     plan = read_plan(edited.getvalue(), name="edited.docx")
     assert plan.answers["municipality_role"] == "みなと市は事務局として会議を運営し、予算を確保します。"
     assert plan.answers["vision"] == original.vision
+
+
+def test_a_plan_written_as_one_form_table() -> None:
+    plan = read_plan(documents.form_table_plan(), name="form.docx")
+    a = plan.answers
+    assert a["lab_name"] == "かわせみ市地域DX推進ラボ" and a["region"] == "かわせみ市"
+    assert a["vision"].startswith("川の恵みを生かした")
+    assert a["secretariat"] == "かわせみ市 商工観光課"
+    assert a["members"] == [
+        {"name": "かわせみ市", "category": "municipality", "role": "事務局"},
+        {"name": "かわせみ信用金庫", "category": "financial_institution", "role": "資金支援"},
+    ]
+    assert [k["text"] for k in a["kpis"]] == [
+        "令和9年度までに観光消費額を30億円にする",
+        "令和10年度までにDX支援企業数を40社",
+    ]
+    assert [(u.heading, u.lines) for u in plan.unplaced] == [("備考", ("詳しくは別添資料をご覧ください。",))]
+
+
+def test_titles_numbered_by_word_itself() -> None:
+    plan = read_plan(documents.auto_numbered_plan(), name="auto.docx")
+    assert plan.answers["vision"] == "森林資源とデータで、林業と暮らしを豊かにします。"
+    # 「間伐材を集める」 is a numbered list item, not a title: it stays in the answer above it.
+    assert plan.answers["self_reliance_scenario"] == "木材の共同販売の手数料で運営します。\n間伐材を集める"
+
+
+def test_a_cover_naming_only_the_programme_names_no_lab() -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("地域DX推進ラボ 実施計画書", level=0)
+    d.add_heading("ビジョン", level=1)
+    d.add_paragraph("町を元気にします。")
+    buffer = io.BytesIO()
+    d.save(buffer)
+    assert "lab_name" not in read_plan(buffer.getvalue(), name="c.docx").answers
