@@ -71,7 +71,8 @@ def transition_lines(result: PlanImport, *, escape: Escape = None) -> list[str]:
     app = build_application(result.answers)
     lines = [message("plan_import.iot_intro")]
     for mark in gap_marks(app):
-        key = "iot_gap_open" if mark.open else "iot_gap_done"
+        optional = set(mark.item.viewpoints) <= {"other"}  # その他 is a bonus, never required
+        key = ("iot_gap_optional" if optional else "iot_gap_open") if mark.open else "iot_gap_done"
         lines.append(message(f"plan_import.{key}", title=mark.item.title, detail=mark.item.detail))
     lines.append(message("plan_import.iot_questions"))
     for name in QUESTION_KEYS:

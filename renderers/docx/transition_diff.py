@@ -34,13 +34,18 @@ def transition_diff(app: Application, report: CheckReport, gap: Sequence[object]
     out.note(wording("transition_diff_intro"))
     rows: list[tuple[Cell, ...]] = []
     for item in items:
-        status = wording("diff_status_open" if is_open(item, report) else "diff_status_done")
+        optional = set(item.viewpoints) <= {"other"}  # その他 is a bonus, never required
+        still_open = is_open(item, report)
+        if not still_open:
+            status = wording("diff_status_done")
+        else:
+            status = wording("diff_status_optional" if optional else "diff_status_open")
         rows.append(
             (
                 fixed(clean_text(item.title)),
                 _quotes(item.iot, "diff_iot_none"),
                 _quotes(item.dx, "diff_dx_none"),
-                (Text(status), Text(clean_text(item.detail))) if is_open(item, report) else fixed(status),
+                (Text(status), Text(clean_text(item.detail))) if still_open else fixed(status),
             )
         )
     out.add(

@@ -69,6 +69,7 @@ def test_an_iot_era_plan_is_imported_as_a_transition(
     assert "・要追記 「変革」の視点が新しく加わりました" in out
     assert "・要追記 経済発展に加えて、ウェルビーイングの向上を目指すことが求められます" in out
     assert "・要追記 地域企業への支援（②）も対象になりました" in out
+    assert "・任意 「その他」に地域のデータ連携基盤の整備が加わり" in out  # a bonus, never required
     assert "計画書の記載: 平成29年に選定され" in out  # current activity, from the plan
     assert "IoTからDXへ、目的と取組の内容がどう変わるのか\n  → 計画書に記載がありません" in out
     assert "★IoT推進ラボから新しく加わった・変わった視点" in out  # the scorecard marks them
