@@ -147,7 +147,9 @@ class _Mapper:
 
     def unknown_title(self, title: Title) -> None:
         field_target = self.target is not None and not self.target.startswith(("section.", "unplaced"))
-        if field_target and title.level > self.level and self.target not in RECORD_FIELDS:
+        if field_target and title.level > self.level:
+            if self.target in RECORD_FIELDS:
+                return  # 「（1）成果指標」 inside the KPIs: the lines below are still KPIs
             self.add_text(title.line.strip())
             return
         self.unplaced.append(_Block(heading=title.line.strip()))

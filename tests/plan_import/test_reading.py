@@ -199,3 +199,20 @@ def test_a_cover_naming_only_the_programme_names_no_lab() -> None:
     buffer = io.BytesIO()
     d.save(buffer)
     assert "lab_name" not in read_plan(buffer.getvalue(), name="c.docx").answers
+
+
+def test_sub_titles_inside_the_kpis_keep_the_lines_below_as_kpis() -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("４．管理体制", level=1)
+    d.add_heading("(1) 数値目標", level=2)
+    d.add_heading("ア．成果", level=3)
+    d.add_paragraph("・令和10年度までに移住者を100人にする")
+    d.add_heading("イ．活動", level=3)
+    d.add_paragraph("・令和8年度までに講座を20回開く")
+    buffer = io.BytesIO()
+    d.save(buffer)
+    kpis = read_plan(buffer.getvalue(), name="k.docx").answers["kpis"]
+    texts = [k["text"] for k in kpis]
+    assert texts == ["令和10年度までに移住者を100人にする", "令和8年度までに講座を20回開く"]
