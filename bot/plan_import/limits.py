@@ -33,6 +33,7 @@ MAX_ENTRIES = 2_000
 """The most entries a package may list (a Word file has 10–40)."""
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _PDF = b"%PDF"
 _RTF = b"{\\rtf"
 _ZIP = b"PK\x03\x04"
@@ -55,8 +56,9 @@ def check_package(data: bytes, *, name: str) -> None:
     if not data:
         raise PlanError("empty", name=name)
     if data.startswith(_OLE2):
-        # Word 97-2003 (.doc) and every password-protected Office file are OLE2 compound files.
-        raise PlanError("encrypted_or_doc", name=name)
+        # Word 97-2003 (.doc) and every password-protected Office file are OLE2 compound files;
+        # an encrypted .docx keeps its package in a stream named EncryptedPackage.
+        raise PlanError("encrypted" if _ENCRYPTED_STREAM in data else "old_doc", name=name)
     if data.startswith(_PDF):
         raise PlanError("pdf", name=name)
     if data.startswith(_RTF):
@@ -80,7 +82,7 @@ def check_package(data: bytes, *, name: str) -> None:
             if big and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
                 raise PlanError("zip_bomb", name=name)
             if info.flag_bits & 0x1:
-                raise PlanError("encrypted_or_doc", name=name)
+                raise PlanError("encrypted", name=name)
         if total > MAX_UNCOMPRESSED_BYTES:
             raise PlanError("zip_bomb", name=name)
         names = {info.filename for info in infos}

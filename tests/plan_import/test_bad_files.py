@@ -33,9 +33,12 @@ def _zip(entries: dict[str, bytes], *, flag_encrypted: bool = False) -> bytes:
 
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
+# An encrypted .docx: an OLE2 file whose directory names the EncryptionInfo / EncryptedPackage streams.
+ENCRYPTED = OLE2 + "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le")
 
 CASES = {
-    "old .doc or password-protected .docx": (OLE2, "encrypted_or_doc", "パスワード"),
+    "old .doc": (OLE2, "old_doc", ".doc"),
+    "password-protected .docx": (ENCRYPTED, "encrypted", "パスワード"),
     "PDF": (b"%PDF-1.7\n%...", "pdf", "PDF"),
     "RTF": (b"{\\rtf1\\ansi ...}", "rtf", "RTF"),
     "renamed zip": (_zip({"readme.txt": b"hello"}), "not_docx", "拡張子"),
@@ -47,7 +50,7 @@ CASES = {
     "zip bomb": (_zip({"word/document.xml": b"\0" * (3 * 1024 * 1024)}), "zip_bomb", "安全"),
     "zip with encrypted entries": (
         _zip({"word/document.xml": b"<x/>"}, flag_encrypted=True),
-        "encrypted_or_doc",
+        "encrypted",
         "パスワード",
     ),
     "broken zip": (b"PK\x03\x04" + b"garbage" * 20, "broken", "壊れて"),
