@@ -73,3 +73,21 @@ def test_a_redelivered_upload_is_imported_once(slack: SlackDriver) -> None:
     slack.dispatch(body, "application/json")
     slack.dispatch(body, "application/json", retry_num=1)
     assert len(slack.fake.of("download")) == 1
+
+
+def test_a_file_larger_than_files_info_said_is_cut_off_at_the_limit(slack: SlackDriver) -> None:
+    liar = slack.fake.add_user_file("plan.docx", b"PK\x03\x04" + b"\0" * (MAX_INPUT_BYTES + 10), size=1_000)
+    _share(slack, "U1", [liar])
+    assert "大きすぎる" in slack.texts(dm_channel("U1"))
+    assert _answers(slack, "U1") == {}
+
+
+def test_the_token_is_only_sent_to_slack_file_hosts() -> None:
+    from bot.slack.uploads import _allowed
+
+    api = "https://slack.com/api/"
+    assert _allowed("https://files.slack.com/files-pri/T1-F1/download/a.docx", api)
+    assert not _allowed("http://files.slack.com/files-pri/T1-F1/download/a.docx", api)  # not TLS
+    assert not _allowed("https://evil.example/files.slack.com/a.docx", api)
+    assert not _allowed("https://files.slack.com.evil.example/a.docx", api)
+    assert _allowed("http://127.0.0.1:9/files-pri/x", "http://127.0.0.1:9/api/")  # the API's own host
