@@ -31,7 +31,6 @@ from renderers.docx.appendix import interview, self_check
 from renderers.docx.blocks import Sections, answer_lines, column, fixed, placeholder, table, wording
 from renderers.docx.model import Cell, Column, DocumentView, PageBreak, Paragraphs, TableView, Text
 from renderers.docx.sanitize import clean_lines, clean_text
-from renderers.docx.transition_diff import transition_diff
 
 _PAGE = "\uffffPAGE\uffff"  # stands for the PAGE field while the footer text is rendered
 
@@ -379,7 +378,6 @@ def build_document_view(
         *self_check(report),
         PageBreak(),
         *interview(report, transition=app.transition_from_iot_lab),
-        *transition_diff(app, report, transition_gap),  # 別紙3, transitions only
     ]
     return DocumentView(
         title=wording("title"),
