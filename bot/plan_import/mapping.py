@@ -21,7 +21,7 @@ from bot.appfile import answers_of
 from bot.plan_import.blocks import Block, Paragraph, Table
 from bot.plan_import.errors import PlanError
 from bot.plan_import.result import PlanImport, Unplaced
-from bot.plan_import.tables import guess_category, read_table
+from bot.plan_import.tables import guess_category, read_table, without_derivable
 from bot.plan_import.titles import LABEL_LEVEL, Title, is_placeholder, title_of
 from bot.plan_import.transition import apply_transition
 from bot.plan_import.vocabulary import Vocabulary, key, vocabulary
@@ -199,6 +199,10 @@ class _Mapper:
             self.unplaced_line(text)
 
     def kpi_line(self, line: str) -> None:
+        note = self.vocab.kpi_sentence(line)
+        if note is not None and 1 <= note[0] <= len(self.records["kpis"]):
+            self.records["kpis"][note[0] - 1]["text"] = note[1]  # 「※ No.2 の記載：…」 under dxlab's table
+            return
         text = _BULLET.sub("", line).strip()
         parsed = parse_kpi_text(text)
         if text and (parsed.target_value is not None or parsed.target_year is not None):
@@ -340,6 +344,7 @@ class _Mapper:
             ]
             if not data["initiatives"]:
                 del data["initiatives"]
+        self.records["kpis"] = [without_derivable(k) for k in self.records["kpis"]]
         for name in RECORD_FIELDS:
             if self.records[name]:
                 data[name] = self.records[name]

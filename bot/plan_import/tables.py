@@ -109,7 +109,7 @@ def _kpi(row: tuple[str, ...], columns: dict[int, str]) -> dict[str, Any]:
         if isinstance(kind, str) and kind in ("outcome", "output"):
             record["kind"] = str(kind)
     if values.get("baseline"):
-        record["baseline"] = values["baseline"]
+        record["baseline"] = _joined(values["baseline"])
     if values.get("target"):
         value, unit = _target(values["target"])
         if value is not None:
@@ -126,14 +126,24 @@ def _kpi(row: tuple[str, ...], columns: dict[int, str]) -> dict[str, Any]:
             record["target_year"] = year
             if fiscal is not None:
                 record["fiscal_year"] = fiscal
-    return _without_derivable(record)
+    return record
 
 
-def _without_derivable(record: dict[str, Any]) -> dict[str, Any]:
+def _joined(cell: str) -> str:
+    """A cell's lines as one answer: 「42億円」 over 「（令和5年度）」 → 「42億円（令和5年度）」."""
+    lines = [line.strip() for line in cell.split("\n") if line.strip()]
+    text = lines[0] if lines else ""
+    for line in lines[1:]:
+        text += line if line.startswith(("（", "(")) else " " + line
+    return text
+
+
+def without_derivable(record: dict[str, Any]) -> dict[str, Any]:
     """Drop the structured values a KPI's sentence already says (dxlab writes both in its table).
 
     A KPI entered as one sentence comes back as that sentence, so the round trip gives the same
-    answer; values the sentence does not say (or says differently) are kept.
+    answer; values the sentence does not say (or says differently) are kept. A baseline cell the
+    sentence itself gives (「（基準値 3社）」) is dropped too.
     """
     text = record.get("text", "")
     if not text:
@@ -149,7 +159,18 @@ def _without_derivable(record: dict[str, Any]) -> dict[str, Any]:
     same = all(record.get(name) == value for name, value in derived.items() if name in record)
     if not same:
         return record
-    return {name: value for name, value in record.items() if name not in derived}
+    kept = {name: value for name, value in record.items() if name not in derived}
+    said = getattr(parsed, "baseline_value", None)
+    baseline = str(kept.get("baseline", ""))
+    if said is not None and baseline and _first_number(baseline) == said and _first_number(text) is not None:
+        kept.pop("baseline")
+    return kept
+
+
+def _first_number(text: str) -> int | float | None:
+    normal = unicodedata.normalize("NFKC", text).replace(",", "")
+    match = re.search(r"[0-9]+(?:\.[0-9]+)?", normal)
+    return parse_number(match.group()) if match else None
 
 
 def guess_category(text: str, vocab: Vocabulary) -> MemberCategory | None:

@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from criteria.application import MemberCategory
 from dialogs.registry import is_application_field
@@ -32,13 +32,20 @@ class _Data(BaseModel):
 class HeadingEntry(_Data):
     target: str
     words: tuple[str, ...]
+    optional: bool = False
+    """A field a newer Application may have (``applicant``): the entry is ignored until it exists."""
 
-    @field_validator("target")
-    @classmethod
-    def _target(cls, value: str) -> str:
-        if value == "skip" or value.startswith(("section.", "transition.")) or is_application_field(value):
-            return value
-        raise ValueError(f"unknown target {value!r}")
+    @property
+    def known(self) -> bool:
+        target = self.target
+        special = target == "skip" or target.startswith(("section.", "transition."))
+        return special or is_application_field(target)
+
+    @model_validator(mode="after")
+    def _target(self) -> HeadingEntry:
+        if not self.known and not self.optional:
+            raise ValueError(f"unknown target {self.target!r}")
+        return self
 
 
 class Vocabulary(_Data):
@@ -53,6 +60,26 @@ class Vocabulary(_Data):
     title_words: tuple[str, ...]
     iot_words: tuple[str, ...]
     dx_words: tuple[str, ...]
+    kpi_sentence_note: str
+
+    @field_validator("headings")
+    @classmethod
+    def _known_only(cls, value: tuple[HeadingEntry, ...]) -> tuple[HeadingEntry, ...]:
+        return tuple(entry for entry in value if entry.known)
+
+    @field_validator("kpi_sentence_note")
+    @classmethod
+    def _note(cls, value: str) -> str:
+        if re.compile(value).groups != 2:
+            raise ValueError("kpi_sentence_note needs two groups: the KPI's number and its sentence")
+        return value
+
+    def kpi_sentence(self, line: str) -> tuple[int, str] | None:
+        """``(number, sentence)`` of a note dxlab writes below its KPI table, else ``None``."""
+        match = re.match(self.kpi_sentence_note, line.strip(), re.DOTALL)
+        if match is None:
+            return None
+        return int(unicodedata.normalize("NFKC", match.group(1))), match.group(2).strip()
 
     @field_validator("boilerplate")
     @classmethod
