@@ -33,6 +33,8 @@ from renderers.messages import message
 from storage.base import Store
 
 ACCEPTED_SUFFIXES = (".docx", ".json")
+CHAT_UNPLACED_SHOWN = 20
+"""取り込めなかった記述 listed in a chat reply (each ≤ 120 characters); the rest are counted."""
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def import_upload(
     if chosen:
         store.replace_draft(lab_id, chosen, person_id=person_id, channel=channel)
     if plan is not None:
-        lines += unplaced_lines(plan)
+        lines += unplaced_lines(plan, limit=CHAT_UNPLACED_SHOWN)
         lines += transition_lines(plan)
     if choice == "only_empty":
         lines.append(message("plan_import.diff_only_empty", count=len(chosen)))

@@ -41,12 +41,15 @@ def found_lines(result: PlanImport, flow: Flow, *, escape: Escape = None) -> lis
     return lines
 
 
-def unplaced_lines(result: PlanImport, *, escape: Escape = None) -> list[str]:
-    """取り込めなかった記述, one line per block (shortened; the file itself is unchanged)."""
+def unplaced_lines(result: PlanImport, *, escape: Escape = None, limit: int | None = None) -> list[str]:
+    """取り込めなかった記述, one line per block (shortened; the file itself is unchanged).
+
+    ``limit`` caps the blocks listed (a chat message has a size limit); the rest are counted."""
     lines: list[str] = []
     if result.unplaced:
         lines.append(message("plan_import.report_unplaced", count=len(result.unplaced)))
-        for block in result.unplaced:
+        shown = result.unplaced if limit is None else result.unplaced[:limit]
+        for block in shown:
             lines.append(
                 message(
                     "plan_import.report_unplaced_item",
@@ -55,6 +58,8 @@ def unplaced_lines(result: PlanImport, *, escape: Escape = None) -> list[str]:
                     escape=escape,
                 )
             )
+        if len(shown) < len(result.unplaced):
+            lines.append(message("plan_import.report_unplaced_more", count=len(result.unplaced) - len(shown)))
     if result.category_notes:
         lines.append(message("plan_import.report_categories"))
         lines.extend(

@@ -224,3 +224,29 @@ def test_sub_titles_inside_the_kpis_keep_the_lines_below_as_kpis() -> None:
     kpis = read_plan(buffer.getvalue(), name="k.docx").answers["kpis"]
     texts = [k["text"] for k in kpis]
     assert texts == ["令和10年度までに移住者を100人にする", "令和8年度までに講座を20回開く"]
+
+
+def test_a_chat_lists_at_most_twenty_unplaced_blocks() -> None:
+    import docx
+
+    from bot.plan_import.chat import import_upload
+    from storage import MemoryStore
+
+    d = docx.Document()
+    d.add_heading("ビジョン", level=1)
+    d.add_paragraph("町を元気にします。")
+    for n in range(25):
+        d.add_heading(f"参考資料{n}", level=1)
+        d.add_paragraph(f"資料の説明{n}")
+    buffer = io.BytesIO()
+    d.save(buffer)
+    store = MemoryStore()
+    lab, person = store.lab("L"), store.person("p")
+    data = buffer.getvalue()
+    result = import_upload(
+        store, lab_id=lab.id, person_id=person.id, data=data, name="a.docx", caption="", channel="x"
+    )
+    assert result.imported
+    listed = [line for line in result.lines if line.startswith("・「参考資料")]
+    assert len(listed) == 20
+    assert "・ほか5か所" in "\n".join(result.lines)
