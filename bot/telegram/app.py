@@ -38,7 +38,6 @@ from bot.settings import load_dotenv
 from bot.telegram.handlers import COMMANDS, TelegramDialog
 from bot.telegram.inbox import Inbox, InboxBot
 from bot.telegram.ordering import PerChatUpdateProcessor
-from bot.telegram.uploads import TelegramUploads
 from bot.wiring import build_engine, open_db
 from renderers.messages import message
 
@@ -116,7 +115,9 @@ def build_application(
     application.add_handler(CommandHandler(list(COMMANDS), dialog.on_command))
     application.add_handler(MessageHandler(filters.COMMAND, dialog.on_unknown_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, dialog.on_text))
-    uploads = TelegramUploads(dialog=dialog)  # a .docx plan sent in a private chat (bot.telegram.uploads)
+    from bot.telegram.uploads import TelegramUploads  # a .docx plan sent in a private chat
+
+    uploads = TelegramUploads(dialog=dialog)
     documents = filters.ChatType.PRIVATE & filters.Document.ALL
     application.add_handler(MessageHandler(documents, uploads.on_document))
     application.add_handler(CallbackQueryHandler(dialog.on_callback))

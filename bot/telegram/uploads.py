@@ -7,7 +7,8 @@ server works too); the person's role checked like a turn's; the bytes handed to
 ``bot.plan_import.chat``; then a 進捗 turn (scorecard and the first empty or weak question) under
 the message's ``update_id``, so a redelivered update does not import twice. The message's
 caption answers the diff question (「上書き」/「空欄だけ」). ``handlers`` is not changed: the
-Application routes documents here.
+Application routes documents here, and only ``TelegramDialog``'s identity, service and turn
+(``_dialog``) are used.
 """
 
 from __future__ import annotations
@@ -15,19 +16,19 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import Update
+from telegram import ReplyParameters, Update
+from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.plan_import import PlanError
 from bot.plan_import.chat import import_upload, is_plan_name
 from bot.plan_import.limits import check_size
 from bot.roles import PermissionDenied
-from bot.telegram.delivery import Delivery, Target
 from bot.telegram.handlers import Context, TelegramDialog, sender_of
 from bot.telegram.identity import CHANNEL
 from dialogs.events import Command
 from renderers.messages import message
-from renderers.telegram.html import escape_html
+from renderers.telegram.html import escape_html, split_html
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +47,17 @@ class TelegramUploads:
         event_id = str(update.update_id)
         if store.seen_event(CHANNEL, event_id):
             return  # a redelivered update: imported already
-        delivery = Delivery(context.bot)
-        target = Target(chat_id=sender.chat_id, reply_to=msg.message_id)
+        async def send(html: str) -> None:
+            for piece in split_html(html):
+                await context.bot.send_message(
+                    sender.chat_id,
+                    piece,
+                    parse_mode=ParseMode.HTML,
+                    reply_parameters=ReplyParameters(msg.message_id, allow_sending_without_reply=True),
+                )
 
         async def say(text: str) -> None:
-            await delivery.send_text(target, escape_html(text))
+            await send(escape_html(text))
 
         document = msg.document
         name = document.file_name or "document"
@@ -62,9 +69,7 @@ class TelegramUploads:
         try:
             identity.policy().enter_lab(session.person.id, session.lab)
         except PermissionDenied as exc:
-            await delivery.send_text(
-                target, message("telegram.session_denied", reason=exc.message, escape=escape_html)
-            )
+            await send(message("telegram.session_denied", reason=exc.message, escape=escape_html))
             return
         try:
             data = await self.download(context, document, name)
