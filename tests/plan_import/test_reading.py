@@ -241,7 +241,7 @@ def test_a_chat_lists_at_most_twenty_unplaced_blocks() -> None:
     buffer = io.BytesIO()
     d.save(buffer)
     store = MemoryStore()
-    lab, person = store.lab("L"), store.person("p")
+    lab, person = store.lab("L"), store.person("p", channel="console")
     data = buffer.getvalue()
     result = import_upload(
         store, lab_id=lab.id, person_id=person.id, data=data, name="a.docx", caption="", channel="x"
