@@ -15,7 +15,7 @@ import time
 import traceback
 from typing import Any
 
-MODULES = ("checks", "engine", "chat", "cli", "compare", "render", "telegram", "slack")
+MODULES = ("agreement", "checks", "engine", "chat", "cli", "compare", "render", "telegram", "slack")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -56,3 +57,17 @@ def load_application(path: Path) -> Application:
 def application_json(app: Application) -> str:
     """The application file's text: UTF-8 JSON, Japanese kept readable."""
     return json.dumps(app.to_file(), ensure_ascii=False, indent=2) + "\n"
+
+
+def answers_of(app: Application) -> dict[str, Any]:
+    """The draft answers (field path → value) for the fields the file actually sets."""
+    data = app.model_dump(mode="json", exclude_unset=True)
+    data.pop("format", None)
+    answers: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "other" and isinstance(value, dict):
+            for sub, subvalue in value.items():
+                answers[f"other.{sub}"] = subvalue
+        else:
+            answers[key] = value
+    return answers

@@ -296,6 +296,8 @@ class Application(_Model):
     kpis: list[Kpi] = Field(default_factory=list)
     progress_management: str = ""
     other: OtherItems = Field(default_factory=OtherItems)
+    applicant: str = ""
+    """申請者: each applying municipality and its head (「青葉台町長 ○○ ○○」), one per line."""
 
     @field_validator("initiative_types", mode="before")
     @classmethod

@@ -1,13 +1,12 @@
-"""Runs every viewpoint check on an application and sums it up as a ``CheckReport``.
+"""Runs every sub-requirement's assessor on an application and sums it up as a ``CheckReport``.
 
-Owns the verdict and readiness rules:
-
-- A viewpoint whose core fields (``viewpoints.yaml``) are all empty is ``missing``, with the single
-  finding ``<slug>.empty``; its checks are not run. Otherwise its registered checks run in order.
-- Verdict: ``missing`` if a finding has severity error, ``weak`` if one has severity warn,
-  ``meets`` otherwise. その他 only ever reports ok findings, so it always ``meets``.
-- Readiness: the mean over the five viewpoints other than その他 of meets = 1, weak = 0.5,
-  missing = 0, rounded to two decimals (3 meets, 1 weak, 1 missing → 0.7).
+Owns how a reviewer's reading becomes a report: each viewpoint's sub-requirements
+(``requirements.yaml``) are assessed on the whole application, each gives a status with the
+evidence it quoted, and the viewpoint's verdict follows ``criteria.requirements.verdict_of``
+(missing if a core sub-requirement is absent; weak if one is thin or a non-core one absent; meets
+otherwise; その他 always meets). Readiness is the mean over the five viewpoints other than その他
+of meets = 1, weak = 0.5, missing = 0, two decimals — so it is 100 % only when every viewpoint
+meets (a KPI without a readable target or deadline makes 方向性 weak).
 
 Eligibility (a municipality takes part) is reported separately and does not enter readiness; the
 自治体の積極性と継続性 viewpoint already goes missing without a municipality.
@@ -19,48 +18,35 @@ from collections.abc import Mapping
 
 from criteria import checks
 from criteria.application import Application
-from criteria.checks.context import Context, has_content
+from criteria.checks.context import Context
 from criteria.data import DataError
 from criteria.eligibility import check_eligibility
-from criteria.findings import CATALOGUE, finding
-from criteria.report import VIEWPOINT_SLUGS, CheckReport, Finding, Verdict, ViewpointResult
+from criteria.report import VIEWPOINT_SLUGS, CheckReport, Finding, RequirementResult, Verdict, ViewpointResult
+from criteria.requirements import REQUIREMENTS, Requirement, verdict_of
 from criteria.viewpoints import VIEWPOINTS
 
 _SCORES: dict[Verdict, float] = {"meets": 1.0, "weak": 0.5, "missing": 0.0}
 
 
 def _validate_names() -> None:
-    """Every check named in viewpoints.yaml is registered for that viewpoint, and every check is used."""
+    """Every sub-requirement has its assessor registered for that viewpoint, and every one is used."""
     listed: set[str] = set()
-    for slug, spec in VIEWPOINTS.items():
-        for name in spec.checks:
+    for slug, items in REQUIREMENTS.items():
+        for item in items:
             try:
-                check = checks.get(name)
+                check = checks.get(item.slug)
             except KeyError as exc:
-                raise DataError(f"viewpoints.yaml: viewpoints.{slug}.checks: {exc.args[0]}") from None
+                raise DataError(f"requirements.yaml: viewpoints.{slug}: {exc.args[0]}") from None
             if check.viewpoint != slug:
-                raise DataError(
-                    f"viewpoints.yaml: viewpoints.{slug}.checks: {name!r} judges {check.viewpoint!r}"
-                )
-            listed.add(name)
-        if spec.core_fields and f"{slug}.empty" not in CATALOGUE:
-            raise DataError(f"findings.yaml: {slug}.empty: required for a viewpoint with core_fields")
+                where = f"requirements.yaml: viewpoints.{slug}"
+                raise DataError(f"{where}: {item.slug!r} judges {check.viewpoint!r}")
+            listed.add(item.slug)
     unused = sorted(set(checks.registered()) - listed)
     if unused:
-        raise DataError(f"viewpoints.yaml: registered checks not listed under any viewpoint: {unused}")
+        raise DataError(f"requirements.yaml: registered assessors not listed under any viewpoint: {unused}")
 
 
 _validate_names()
-
-
-def verdict_of(findings: list[Finding]) -> Verdict:
-    """missing if any error, weak if any warning, meets otherwise."""
-    severities = {f.severity for f in findings}
-    if "error" in severities:
-        return "missing"
-    if "warn" in severities:
-        return "weak"
-    return "meets"
 
 
 def readiness(results: Mapping[str, ViewpointResult]) -> float:
@@ -72,13 +58,26 @@ def readiness(results: Mapping[str, ViewpointResult]) -> float:
 
 
 def check_viewpoint(slug: str, ctx: Context) -> ViewpointResult:
-    """The verdict and findings of one viewpoint."""
-    spec = VIEWPOINTS[slug]
-    if spec.core_fields and not any(has_content(getattr(ctx.app, name)) for name in spec.core_fields):
-        found = [finding(f"{slug}.empty")]
-    else:
-        found = [item for name in spec.checks for item in checks.get(name).function(ctx)]
-    return ViewpointResult(label=spec.label, verdict=verdict_of(found), findings=found)
+    """The verdict, sub-requirements and findings of one viewpoint."""
+    pairs: list[tuple[Requirement, RequirementResult]] = []
+    findings: list[Finding] = []
+    for spec in REQUIREMENTS[slug]:
+        assessment = checks.get(spec.slug).function(ctx)
+        result = RequirementResult(
+            slug=spec.slug,
+            label=spec.label,
+            seed=spec.seed,
+            status=assessment.status,
+            evidence=list(assessment.evidence),
+        )
+        pairs.append((spec, result))
+        findings.extend(assessment.findings)
+    return ViewpointResult(
+        label=VIEWPOINTS[slug].label,
+        verdict=verdict_of(slug, pairs),
+        findings=findings,
+        requirements=[result for _, result in pairs],
+    )
 
 
 def run_checks(app: Application) -> CheckReport:

@@ -12,7 +12,7 @@ import re
 
 from criteria.application import Application, MemberCategory
 from criteria.findings import finding, quote
-from criteria.normalize import mentions, normalize
+from criteria.normalize import is_substantive, mentions, normalize
 from criteria.report import EligibilityResult, Finding
 from criteria.vocab import words
 
@@ -49,8 +49,16 @@ def is_municipal_name(text: str, known: list[str] | None = None) -> bool:
 
 
 def municipality_participates(app: Application) -> bool:
-    """A member of category 自治体, or a municipal secretariat."""
-    return bool(municipal_members(app)) or is_municipal_name(app.secretariat)
+    """A municipality takes part: a member of category 自治体, the 事務局, or its role described.
+
+    A city that runs the 事務局 or whose role is written in 自治体の役割 takes part even when it is
+    not repeated in the member list (「自治体の具体的な役割を公募要領に明記する」).
+    """
+    if municipal_members(app) or is_municipal_name(app.secretariat):
+        return True
+    if any(is_municipal_name(p.organization) for p in app.key_persons):
+        return True
+    return is_substantive(app.municipality_role) and not mentions(app.municipality_role, _OTHER_ORGANISATIONS)
 
 
 def check_eligibility(app: Application) -> EligibilityResult:

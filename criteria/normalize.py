@@ -277,6 +277,25 @@ def _first_positive(text: str, key: str) -> bool:
         start = index + 1
 
 
+@functools.lru_cache(maxsize=512)
+def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation of the folded keywords, longest first (one scan a text, not one a keyword)."""
+    folded = sorted({key for _, key in _folded_keywords(keywords)}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(key) for key in folded)) if folded else None
+
+
+def _any_positive(text: str, pattern: re.Pattern[str]) -> bool:
+    """Whether some occurrence of the pattern stands in a clause that is not negated."""
+    position = 0
+    while True:
+        match = pattern.search(text, position)
+        if match is None:
+            return False
+        if not _negated(_clause_after(text, match.end())):
+            return True
+        position = match.start() + 1
+
+
 def matched(text: str, keywords: Iterable[str]) -> tuple[str, ...]:
     """The keywords (as given) that ``text`` mentions in a clause that is not negated."""
     if not text:
@@ -296,8 +315,8 @@ def mentions(text: str, keywords: Iterable[str]) -> bool:
     """
     if not text:
         return False
-    folded = fold(text)
-    return any(_first_positive(folded, key) for _, key in _folded_keywords(tuple(keywords)))
+    pattern = _keyword_pattern(tuple(keywords))
+    return pattern is not None and _any_positive(fold(text), pattern)
 
 
 def is_none_answer(text: str) -> bool:

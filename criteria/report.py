@@ -33,7 +33,9 @@ class Finding(_Frozen):
 
     ``code`` is stable (``kpi.no_deadline``), ``field`` names the Application field
     (``kpis[1]``, ``vision``), ``message`` says what is seen and ``hint`` how to make it stronger.
-    ``viewpoint`` is the slug of the viewpoint it belongs to (empty for eligibility findings).
+    ``viewpoint`` is the slug of the viewpoint it belongs to (empty for eligibility findings) and
+    ``requirement`` the sub-requirement it was found for (``direction.indicators``; empty for
+    eligibility findings).
     """
 
     code: str
@@ -42,6 +44,7 @@ class Finding(_Frozen):
     message: str
     hint: str = ""
     viewpoint: str = ""
+    requirement: str = ""
 
     @property
     def key(self) -> tuple[str, str]:

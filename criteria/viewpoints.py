@@ -1,8 +1,8 @@
 """The six 審査の視点 (``viewpoints.yaml``): labels, official texts, sources and check names.
 
 Owns what each viewpoint is: its label and verbatim text (DX lab and 地方版IoT推進ラボ), the seed
-passages it comes from, what its checks look for, its core fields and the registered checks that
-judge it. The YAML names code only by check name; ``criteria.checking`` resolves the names.
+passages it comes from, what its checks look for, and the questions that belong to it
+(``core_fields``). Its sub-requirements live in ``requirements.yaml``.
 """
 
 from __future__ import annotations
@@ -54,7 +54,6 @@ class Viewpoint(DataModel):
     sources: tuple[str, ...]
     looks_for: tuple[str, ...]
     core_fields: tuple[str, ...]
-    checks: tuple[str, ...]
     iot: IotEquivalent
     bonus: dict[str, BonusItem] = Field(default_factory=dict)
 
@@ -72,13 +71,6 @@ class Viewpoint(DataModel):
         for name in value:
             if name not in Application.model_fields:
                 raise ValueError(f"{name!r} is not a field of the application")
-        return value
-
-    @field_validator("checks")
-    @classmethod
-    def _checks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if not value:
-            raise ValueError("at least one check is required")
         return value
 
 

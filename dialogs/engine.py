@@ -16,14 +16,13 @@ from typing import Any
 from criteria.application import Application
 from criteria.checking import run_checks
 from criteria.report import CheckReport
-from dialogs import inputs, progress, views
+from dialogs import feedback, inputs, progress, views
 from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
 from dialogs.flow import Flow, Step, default_flow
 from dialogs.records import RecordTurn
 from dialogs.replies import (
     Completed,
     ExportRequest,
-    FindingsUpdate,
     Goodbye,
     HelpText,
     Notice,
@@ -340,26 +339,10 @@ class _Turn:
             self.findings_update(before, draft)
 
     def findings_update(self, before: Draft, after: Draft) -> None:
-        old = self.engine.report(before)
-        new = self.engine.report(after)
-        old_problems = {f.key: f for f in old.problems()}
-        new_problems = {f.key: f for f in new.problems()}
-        added = tuple(
-            f
-            for k, f in new_problems.items()
-            if k not in old_problems or old_problems[k].severity != f.severity
-        )
-        # A viewpoint's "<slug>.empty" finding only says nothing can be checked yet; when answers
-        # arrive it gives way to the specific findings, which is no improvement to celebrate.
-        still_open = {f.viewpoint for f in new_problems.values()}
-        resolved = tuple(
-            f
-            for k, f in old_problems.items()
-            if k not in new_problems and not (f.code.endswith(".empty") and f.viewpoint in still_open)
-        )
-        if added or resolved:
-            labels = {slug: v.label for slug, v in new.viewpoints.items()}
-            self.replies.append(FindingsUpdate(added, resolved, labels))
+        reached = feedback.reached_fields(self.flow, after, self.cursor)
+        found = feedback.update(self.engine.report(before), self.engine.report(after), reached)
+        if found is not None:
+            self.replies.append(found)
 
     def skip(self) -> None:
         step = self.current_step()
@@ -392,7 +375,11 @@ class _Turn:
         elif name == "status":
             self.replies.append(
                 views.scorecard(
-                    self.flow, self.draft, self.engine.report(self.draft), self.transition_marks()
+                    self.flow,
+                    self.draft,
+                    self.engine.report(self.draft),
+                    self.transition_marks(),
+                    feedback.pending_viewpoints(feedback.reached_fields(self.flow, self.draft, self.cursor)),
                 )
             )
             self.ask()

@@ -16,6 +16,7 @@ from criteria.application import (
     Application,
     OtherItems,
 )
+from criteria.eras import wareki_year
 from criteria.kpi import parse_kpi_text
 
 _CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -43,7 +44,18 @@ def _derive_kpi_text(record: Mapping[str, Any]) -> dict[str, Any]:
     if parsed.target_year is not None:
         found["target_year"] = parsed.target_year
         found["fiscal_year"] = parsed.fiscal_year
+    baseline = baseline_text(parsed.baseline_value, parsed.baseline_unit, parsed.baseline_year)
+    if baseline:
+        found["baseline"] = baseline
     return found
+
+
+def baseline_text(value: int | float | None, unit: str, year: int | None) -> str:
+    """A baseline read from a KPI sentence, as the baseline answer: 「3社（令和6年度）」."""
+    if value is None:
+        return ""
+    number = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+    return number + unit + (f"（{wareki_year(year, fiscal=True)}）" if year is not None else "")
 
 
 _DERIVERS: dict[str, Deriver] = {"kpi_text": _derive_kpi_text}

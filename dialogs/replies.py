@@ -89,12 +89,32 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class MetRequirement:
+    """A sub-requirement the last answer made met, with the sentence it was read from."""
+
+    viewpoint: str
+    label: str
+    quote: str
+    where: str
+
+
+@dataclass(frozen=True)
 class FindingsUpdate:
-    """What the last answer changed in the check: new problems and problems resolved."""
+    """What the last answer changed in the check (``dialogs.feedback``): new problems about what
+    the person has answered or passed, sub-requirements now met, and problems resolved."""
 
     added: tuple[Finding, ...]
     resolved: tuple[Finding, ...]
     viewpoint_labels: Mapping[str, str] = field(default_factory=dict)
+    met: tuple[MetRequirement, ...] = ()
+
+    @property
+    def resolved_counts(self) -> dict[str, int]:
+        """Resolved problems per viewpoint, in the order first seen."""
+        counts: dict[str, int] = {}
+        for item in self.resolved:
+            counts[item.viewpoint] = counts.get(item.viewpoint, 0) + 1
+        return counts
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,7 @@ class ViewpointScore:
     verdict: str
     problems: int
     transition_new: bool = False
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,10 +173,12 @@ class Problem:
 
 @dataclass(frozen=True)
 class Review:
-    """確認: every answer by section, then what is weak or missing and where to fix it."""
+    """確認: every answer by section, then what is weak or missing and where to fix it, then
+    ``notes``: what was read from another answer than its own question (worth a sentence there)."""
 
     sections: tuple[ReviewSection, ...]
     problems: tuple[Problem, ...]
+    notes: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,15 @@ from dialogs.replies import (
 from dialogs.state import Draft
 
 
-def scorecard(flow: Flow, draft: Draft, report: CheckReport, marked: frozenset[str]) -> Scorecard:
-    """進捗: answered questions per section and the six viewpoints (``marked``: changed since IoT)."""
+def scorecard(
+    flow: Flow,
+    draft: Draft,
+    report: CheckReport,
+    marked: frozenset[str],
+    pending: frozenset[str] = frozenset(),
+) -> Scorecard:
+    """進捗: answered questions per section and the six viewpoints (``marked``: changed since IoT;
+    ``pending``: not reached yet, shown as 「これから」 unless the application already meets it)."""
     return Scorecard(
         sections=progress.section_progress(flow, draft),
         viewpoints=tuple(
@@ -34,6 +41,7 @@ def scorecard(flow: Flow, draft: Draft, report: CheckReport, marked: frozenset[s
                 result.verdict,
                 sum(1 for f in result.findings if f.severity != "ok"),
                 slug in marked,
+                slug in pending and result.verdict != "meets",
             )
             for slug, result in report.viewpoints.items()
         ),
@@ -64,7 +72,10 @@ def review(flow: Flow, draft: Draft, report: CheckReport) -> Review:
             )
         sections.append(ReviewSection(section.title, tuple(items)))
     labels = {slug: v.label for slug, v in report.viewpoints.items()}
-    return Review(tuple(sections), tuple(_problem(flow, f, labels) for f in report.problems()))
+    notes = tuple(
+        _problem(flow, f, labels) for f in report.all_findings() if f.code == "requirement.elsewhere"
+    )
+    return Review(tuple(sections), tuple(_problem(flow, f, labels) for f in report.problems()), notes)
 
 
 def _problem(flow: Flow, finding: Finding, labels: dict[str, str]) -> Problem:

@@ -19,6 +19,11 @@ from renderers.messages import message
 DEFAULT_LAB = "default"
 
 
+def default_user() -> str:
+    """The person's name when ``--user`` is not given: ``DXLAB_USER``, else the login name."""
+    return _default_user()
+
+
 def _default_user() -> str:
     try:
         return os.environ.get("DXLAB_USER") or getpass.getuser()

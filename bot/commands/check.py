@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.appfile import load_application
 from criteria.application import Application
 from criteria.checking import run_checks
-from criteria.eras import wareki_year_with_western
-from criteria.report import CheckReport, Finding, ParsedKpi
+from criteria.eras import wareki_year, wareki_year_with_western
+from criteria.report import CheckReport, Finding, ParsedKpi, ViewpointResult
+from criteria.requirements import REQUIREMENTS, field_label
 from criteria.transition import transition_gap
 from criteria.viewpoints import bonus_label
 from renderers.messages import message
@@ -73,6 +74,41 @@ def _findings_cell(findings: list[Finding]) -> Text:
     return _text("\n".join(lines))
 
 
+def _requirements_cell(result: ViewpointResult) -> Text:
+    """Each sub-requirement: met with the sentence it was read from, or what is missing and how."""
+    if not result.requirements:
+        return _findings_cell(result.findings)
+    lines: list[str] = []
+    core = {spec.slug: spec.core for spec in REQUIREMENTS.get(result_slug(result), ())}
+    for item in result.requirements:
+        if item.status == "met":
+            where = field_label(item.evidence[0].field) if item.evidence else ""
+            quote = clean(item.evidence[0].quote) if item.evidence else ""
+            lines.append(message("check.req_met", label=item.label, where=where, quote=quote))
+        elif item.status == "not_applicable":
+            lines.append(message("check.req_na", label=item.label))
+        else:
+            key = (
+                "check.req_absent_core"
+                if item.status == "absent" and core.get(item.slug)
+                else "check.req_open"
+            )
+            lines.append(message(key, label=item.label))
+        for found in result.findings:
+            if found.requirement != item.slug or found.code == "requirement.met":
+                continue
+            key = "check.finding_note" if found.severity == "ok" else "check.finding_problem"
+            lines.append(message(key, message=clean(found.message)))
+            if found.hint and found.severity != "ok":
+                lines.append(message("check.finding_hint", hint=clean(found.hint)))
+    return _text("\n".join(lines))
+
+
+def result_slug(result: ViewpointResult) -> str:
+    """The viewpoint slug of a result (from its sub-requirements)."""
+    return result.requirements[0].slug.split(".", 1)[0] if result.requirements else ""
+
+
 def _viewpoints_table(report: CheckReport) -> Table:
     from rich.table import Table
     from rich.text import Text
@@ -85,17 +121,30 @@ def _viewpoints_table(report: CheckReport) -> Table:
         table.add_row(
             _text(result.label),
             Text(message(f"check.verdict_{result.verdict}")),
-            _findings_cell(result.findings),
+            _requirements_cell(result),
         )
     return table
 
 
 def _kpi_target(kpi: ParsedKpi) -> str:
     if kpi.target_value is None:
+        if kpi.relative_change:
+            return message("check.kpi_change", change=kpi.relative_change)
         return message("check.kpi_unknown")
     value = kpi.target_value
     shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
     return message("check.kpi_target", value=shown, unit=clean(kpi.unit))
+
+
+def _kpi_baseline(kpi: ParsedKpi) -> str:
+    parts: list[str] = []
+    if kpi.baseline_value is not None:
+        value = kpi.baseline_value
+        shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
+        parts.append(message("check.kpi_target", value=shown, unit=clean(kpi.baseline_unit)))
+    if kpi.baseline_year is not None and 1868 <= kpi.baseline_year <= 9999:
+        parts.append(message("check.kpi_year", year=wareki_year(kpi.baseline_year, fiscal=True)))
+    return "".join(parts) or "－"
 
 
 def _kpi_deadline(kpi: ParsedKpi) -> str:
@@ -108,13 +157,19 @@ def _kpi_table(report: CheckReport) -> Table:
     from rich.table import Table
 
     table = Table(title=message("check.kpis_title"), expand=True)
-    for key, ratio in (("number", 1), ("kind", 3), ("indicator", 5), ("target", 2), ("deadline", 3)):
+    columns = (("number", 1), ("kind", 3), ("indicator", 5), ("target", 2), ("baseline", 3), ("deadline", 3))
+    for key, ratio in columns:
         table.add_column(message(f"check.col_kpi_{key}"), ratio=ratio, overflow="fold")
     for number, kpi in enumerate(report.kpis, start=1):
         kind = message(f"check.kpi_kind_{kpi.kind}") if kpi.kind else message("check.kpi_unknown")
         indicator = clean(kpi.indicator) or message("check.kpi_unknown")
         table.add_row(
-            str(number), _text(kind), _text(indicator), _text(_kpi_target(kpi)), _text(_kpi_deadline(kpi))
+            str(number),
+            _text(kind),
+            _text(indicator),
+            _text(_kpi_target(kpi)),
+            _text(_kpi_baseline(kpi)),
+            _text(_kpi_deadline(kpi)),
         )
     return table
 

@@ -6,22 +6,26 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from bot.appfile import load_application
+from bot.appfile import answers_of
 from bot.errors import UserError
 from bot.exporter import write_export
 from bot.wiring import add_db_option, open_db
-from criteria.application import Application
 from dialogs.state import build_application
+
+__all__ = ["add_parser", "answers_of", "run_export", "run_import"]
 from renderers.messages import message
 
 
 def add_parser(subparsers: Any) -> None:
     imp: argparse.ArgumentParser = subparsers.add_parser(
-        "import", help=message("cli.help_import"), description=message("cli.help_import")
+        "import", help=message("cli.help_import"), description=message("plan_import.help_import")
     )
-    imp.add_argument("file", metavar="FILE.json")
-    imp.add_argument("--lab", required=True, help=message("cli.help_lab"))
-    imp.add_argument("--user", default="import", help=message("cli.help_user"))
+    imp.add_argument("files", nargs="+", metavar="FILE", help=message("plan_import.help_files"))
+    imp.add_argument("--lab", default=None, help=message("plan_import.help_lab"))
+    imp.add_argument("--user", default=None, help=message("cli.help_user"))
+    choice = imp.add_mutually_exclusive_group()
+    choice.add_argument("--yes", action="store_true", help=message("plan_import.help_yes"))
+    choice.add_argument("--only-empty", action="store_true", help=message("plan_import.help_only_empty"))
     add_db_option(imp)
     imp.set_defaults(handler=run_import)
 
@@ -34,32 +38,11 @@ def add_parser(subparsers: Any) -> None:
     exp.set_defaults(handler=run_export)
 
 
-def answers_of(app: Application) -> dict[str, Any]:
-    """The draft answers (field path → value) for the fields the file actually sets."""
-    data = app.model_dump(mode="json", exclude_unset=True)
-    data.pop("format", None)
-    answers: dict[str, Any] = {}
-    for key, value in data.items():
-        if key == "other" and isinstance(value, dict):
-            for sub, subvalue in value.items():
-                answers[f"other.{sub}"] = subvalue
-        else:
-            answers[key] = value
-    return answers
-
-
 def run_import(args: argparse.Namespace) -> int:
-    app = load_application(Path(args.file))
-    store = open_db(args.db)
-    try:
-        lab = store.lab(args.lab)
-        person = store.person(args.user, channel="import")
-        answers = answers_of(app)
-        store.replace_draft(lab.id, answers, person_id=person.id, channel="import")
-    finally:
-        store.close()
-    print(message("cli.imported", count=len(answers), lab=args.lab))
-    return 0
+    """Application files and Word plans (several, or folders) into drafts: ``bot.plan_import``."""
+    from bot.plan_import.command import run_import as run
+
+    return run(args)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ from bot.slack.handlers import SUBCOMMANDS, SlackAdapter
 from bot.slack.identity import Identity
 from bot.slack.inbox import Inbox, command_name
 from bot.slack.settings import DEFAULT_PORT, SlackSettings
+from bot.slack.uploads import SlackUploads, upload_key
 from renderers.messages import message
 from renderers.slack.elements import RECORD_CALLBACK
 from renderers.slack.limits import mrkdwn_escape
@@ -117,7 +118,12 @@ def build_app(
         else:
             ack()
 
+    uploads = SlackUploads(adapter=adapter)
+
     def message_work(body: dict[str, Any], client: WebClient) -> None:
+        if upload_key(body) is not None:  # a .docx plan sent in the DM (bot.slack.uploads)
+            uploads.on_upload(body, client)
+            return
         adapter.on_message(body, client)
 
     def home_work(body: dict[str, Any], client: WebClient) -> None:

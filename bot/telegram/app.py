@@ -115,6 +115,11 @@ def build_application(
     application.add_handler(CommandHandler(list(COMMANDS), dialog.on_command))
     application.add_handler(MessageHandler(filters.COMMAND, dialog.on_unknown_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, dialog.on_text))
+    from bot.telegram.uploads import TelegramUploads  # a .docx plan sent in a private chat
+
+    uploads = TelegramUploads(dialog=dialog)
+    documents = filters.ChatType.PRIVATE & filters.Document.ALL
+    application.add_handler(MessageHandler(documents, uploads.on_document))
     application.add_handler(CallbackQueryHandler(dialog.on_callback))
     application.add_error_handler(dialog.on_error)
     return application

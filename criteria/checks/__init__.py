@@ -1,6 +1,7 @@
-"""The named checks, one module per viewpoint; importing this package registers them all.
+"""The assessors, one module per viewpoint; importing this package registers them all.
 
-``viewpoints.yaml`` lists, per viewpoint, the check names to run; ``criteria.checking`` runs them.
+``requirements.yaml`` lists, per viewpoint, its sub-requirements; each has an assessor registered
+under its slug, and ``criteria.checking`` runs them.
 """
 
 from criteria.checks import (  # noqa: F401 - imported to register their checks

@@ -1,26 +1,28 @@
-"""The check registry: named checks, each judging one viewpoint.
+"""The assessor registry: one named assessor per sub-requirement of a viewpoint.
 
-Owns the names ``viewpoints.yaml`` uses to refer to code. A check is a function from a
-``Context`` to findings; ``@register("direction.kpis", viewpoint="direction")`` makes it available
-under that name. Names are unique and stable.
+Owns the names ``requirements.yaml`` uses to refer to code. An assessor is a function from a
+``Context`` to an ``Assessment`` (status, quoted evidence, findings);
+``@register("direction.indicators", viewpoint="direction")`` makes it available under the
+sub-requirement's slug. Names are unique and stable.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from criteria.checks.context import Context
-from criteria.report import VIEWPOINT_SLUGS, Finding
+from criteria.report import VIEWPOINT_SLUGS
+from criteria.requirements import Assessment
 
-CheckFunction = Callable[[Context], Iterable[Finding]]
+CheckFunction = Callable[[Context], Assessment]
 F = TypeVar("F", bound=CheckFunction)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Check:
-    """A registered check: its name, the viewpoint it judges and the function."""
+    """A registered assessor: its sub-requirement's slug, the viewpoint and the function."""
 
     name: str
     viewpoint: str
@@ -31,7 +33,7 @@ _REGISTRY: dict[str, Check] = {}
 
 
 def register(name: str, *, viewpoint: str) -> Callable[[F], F]:
-    """Register the decorated function as check ``name`` of ``viewpoint``."""
+    """Register the decorated function as the assessor of sub-requirement ``name``."""
     if viewpoint not in VIEWPOINT_SLUGS:
         raise ValueError(f"check {name!r}: unknown viewpoint {viewpoint!r}")
 
@@ -45,7 +47,7 @@ def register(name: str, *, viewpoint: str) -> Callable[[F], F]:
 
 
 def get(name: str) -> Check:
-    """The check registered as ``name``; ``KeyError`` naming it when there is none."""
+    """The assessor registered as ``name``; ``KeyError`` naming it when there is none."""
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -53,5 +55,5 @@ def get(name: str) -> Check:
 
 
 def registered() -> dict[str, Check]:
-    """Every registered check by name."""
+    """Every registered assessor by name."""
     return dict(_REGISTRY)

@@ -78,5 +78,9 @@ class Sections:
     def note(self, text: str) -> None:
         self.blocks.append(Paragraphs((Text(text),), kind="note"))
 
+    def subtitle(self, text: str) -> None:
+        """A small line under the heading just added, kept with what follows like the heading."""
+        self.blocks.append(Paragraphs((Text(text),), kind="subtitle"))
+
     def add(self, block: Block) -> None:
         self.blocks.append(block)

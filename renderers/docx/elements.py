@@ -83,16 +83,3 @@ def add_text(p: Any, text: Text) -> None:
             t = sub(r, _T)
             t.text = piece
             t.set(_SPACE, "preserve")
-
-
-def set_keep_next(p: Any) -> None:
-    """Keep paragraph ``p`` on the same page as what follows it."""
-    ppr = p.find(_PPR)
-    if ppr is None or ppr.find(_KEEP_NEXT) is not None:
-        return
-    style = ppr.find(_PSTYLE)
-    keep = OxmlElement("w:keepNext")
-    if style is not None:
-        style.addnext(keep)
-    else:
-        ppr.insert(0, keep)

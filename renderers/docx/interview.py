@@ -1,22 +1,27 @@
 """Chooses the questions a reviewer is likely to ask in the 面談審査 (別紙2 of the draft).
 
 Owns the reading and validation of ``interview.yaml`` and the rule that picks questions from a
-``CheckReport``: the questions of every viewpoint judged weak or missing (the optional 「その他」
-only when it has something to say), and those of every warning or error finding, matched by the
-longest prefix of its code or else by its field. General questions, and the transition ones for a
-former 地方版IoT推進ラボ, come last.
+``CheckReport``. First the core questions every applicant faces (実施能力, 自治体の関与, 継続の
+見通し) and, for a former 地方版IoT推進ラボ, the transition ones (IoT→DX の差分) — always, however
+complete the draft. Then, per viewpoint: the questions of every sub-requirement found thin or
+absent (by slug, or made from its label), of every warning or error finding (by the longest
+prefix of its code, or else by its field), of an unread KPI target or deadline, and the
+viewpoint's own questions when it is judged weak or missing (the optional 「その他」 only when it
+has something to say). General questions come last.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from criteria.report import VIEWPOINT_SLUGS, CheckReport, Finding
-from criteria.yamlfile import parse_yaml
+import yaml
+
+from criteria.report import VIEWPOINT_SLUGS, CheckReport, Finding, RequirementResult
 from renderers.messages import message
 
 _PATH = Path(__file__).with_name("interview.yaml")
@@ -40,6 +45,8 @@ class _Bank:
     fields: dict[str, str]
     general: tuple[str, ...]
     transition: tuple[str, ...]
+    core: tuple[InterviewQuestion, ...] = ()
+    requirements: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
 
 def _questions(value: Any, where: str) -> tuple[str, ...]:
@@ -72,7 +79,18 @@ def parse_bank(data: Any) -> _Bank:
     for name, code in fields.items():
         if code not in codes:
             raise ValueError(f"{_PATH.name}: fields.{name} names unknown code {code!r}")
+    core = data.get("core", [])
+    if not isinstance(core, list) or not all(
+        isinstance(q, dict)
+        and set(q) == {"group", "text"}
+        and all(isinstance(v, str) and v.strip() for v in q.values())
+        for q in core
+    ):
+        raise ValueError(f"{_PATH.name}: core must be a list of {{group, text}} with non-empty strings")
+    requirements = {k: _questions(v, f"requirements.{k}") for k, v in _mapping(data, "requirements").items()}
     return _Bank(
+        core=tuple(InterviewQuestion(q["group"], q["text"]) for q in core),
+        requirements=requirements,
         per_viewpoint=per_viewpoint,
         total=total,
         viewpoints=viewpoints,
@@ -85,7 +103,7 @@ def parse_bank(data: Any) -> _Bank:
 
 @functools.cache
 def _bank() -> _Bank:
-    return parse_bank(parse_yaml(_PATH.read_text(encoding="utf-8")))
+    return parse_bank(yaml.safe_load(_PATH.read_text(encoding="utf-8")))
 
 
 def _for_finding(bank: _Bank, finding: Finding) -> tuple[str, ...]:
@@ -102,6 +120,19 @@ def _for_finding(bank: _Bank, finding: Finding) -> tuple[str, ...]:
     return ()
 
 
+def _for_requirement(bank: _Bank, requirement: RequirementResult) -> tuple[str, ...]:
+    """The questions of a sub-requirement found thin or absent: by slug, else from its label."""
+    parts = requirement.slug.split(".")
+    for end in range(len(parts), 0, -1):
+        found = bank.requirements.get(".".join(parts[:end]))
+        if found:
+            return found
+    label = " ".join(requirement.label.split())
+    if not label:
+        return ()
+    return (message(f"docx.interview_requirement_{requirement.status}", label=label),)
+
+
 def _unique(questions: list[str], seen: set[str], limit: int) -> list[str]:
     kept: list[str] = []
     for text in questions:
@@ -111,35 +142,57 @@ def _unique(questions: list[str], seen: set[str], limit: int) -> list[str]:
     return kept
 
 
-def interview_questions(report: CheckReport, *, transition: bool = False) -> tuple[InterviewQuestion, ...]:
-    """The expected interview questions for ``report``, most pressing first."""
+def interview_questions(
+    report: CheckReport,
+    *,
+    transition: bool = False,
+    unread_targets: bool = False,
+    unread_deadlines: bool = False,
+) -> tuple[InterviewQuestion, ...]:
+    """The expected interview questions for ``report``: the core ones first, then the most pressing.
+
+    ``unread_targets`` / ``unread_deadlines``: a KPI has no readable target / deadline (asked under
+    方向性 even when no finding says so).
+    """
     bank = _bank()
     seen: set[str] = set()
     chosen: list[InterviewQuestion] = []
+    for question in bank.core:
+        if question.text not in seen:
+            seen.add(question.text)
+            chosen.append(question)
+    if transition:
+        group = message("docx.interview_group_transition")
+        chosen += [
+            InterviewQuestion(group, q) for q in _unique(list(bank.transition), seen, len(bank.transition))
+        ]
+    raised: list[InterviewQuestion] = []
 
     problems = [f for f in report.eligibility.findings if f.severity != "ok"]
     candidates = [q for f in problems for q in _for_finding(bank, f)]
     if not report.eligibility.municipality_participates:
         candidates += list(bank.codes.get("eligibility", ()))
     group = message("docx.eligibility_label")
-    chosen += [InterviewQuestion(group, q) for q in _unique(candidates, seen, bank.per_viewpoint)]
+    raised += [InterviewQuestion(group, q) for q in _unique(candidates, seen, bank.per_viewpoint)]
 
     for slug in VIEWPOINT_SLUGS:
         result = report.viewpoints.get(slug)
         if result is None:
             continue
-        candidates = [q for f in result.findings if f.severity != "ok" for q in _for_finding(bank, f)]
+        thin = [r for r in result.requirements if r.status in ("thin", "absent") and slug != "other"]
+        candidates = [q for r in thin for q in _for_requirement(bank, r)]
+        candidates += [q for f in result.findings if f.severity != "ok" for q in _for_finding(bank, f)]
+        if slug == "direction":
+            if unread_targets:
+                candidates += list(bank.codes.get("kpi.no_target", ()))
+            if unread_deadlines:
+                candidates += list(bank.codes.get("kpi.no_deadline", ()))
         optional_absent = slug == "other" and result.verdict == "missing"
-        if result.verdict != "meets" and not optional_absent:
+        if (result.verdict != "meets" or thin) and not optional_absent:
             candidates += list(bank.viewpoints.get(slug, ()))
-        chosen += [InterviewQuestion(result.label, q) for q in _unique(candidates, seen, bank.per_viewpoint)]
+        raised += [InterviewQuestion(result.label, q) for q in _unique(candidates, seen, bank.per_viewpoint)]
 
-    chosen = chosen[: bank.total]
-    if transition:
-        group = message("docx.interview_group_transition")
-        chosen += [
-            InterviewQuestion(group, q) for q in _unique(list(bank.transition), seen, len(bank.transition))
-        ]
+    chosen += raised[: bank.total]
     group = message("docx.interview_group_general")
     chosen += [InterviewQuestion(group, q) for q in _unique(list(bank.general), seen, len(bank.general))]
     return tuple(chosen)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Align = Literal["left", "center", "right"]
-ParagraphKind = Literal["body", "label", "note", "plain"]
+ParagraphKind = Literal["body", "label", "note", "plain", "subtitle"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ class Paragraphs:
     """Lines of text, each its own paragraph.
 
     ``body`` is answer text (indented, justified), ``label`` a 【…】 sub-item title kept with what
-    follows, ``note`` a small explanatory line, ``plain`` unindented text.
+    follows, ``note`` a small explanatory line, ``subtitle`` a small line that belongs to the
+    heading above it (kept with what follows, like the heading), ``plain`` unindented text.
     """
 
     lines: tuple[Text, ...]
@@ -85,7 +86,8 @@ class DocumentView:
     draft_mark: str
     date: str
     lab_name: Text
-    applicant: Text
+    applicant: tuple[Text, ...]
+    """申請者: one line per applying municipality (its head), or the placeholder."""
     info: TableView
     body: tuple[Block, ...]
     appendix: tuple[Block, ...]

@@ -29,6 +29,7 @@ BODY_LIST = "DXBodyList"
 PLAIN = "DXPlain"
 LABEL = "DXLabel"
 NOTE = "DXNote"
+SUBTITLE = "DXSubtitle"
 TABLE_TEXT = "DXTableText"
 TABLE_HEAD = "DXTableHead"
 TABLE_LIST = "DXTableList"
@@ -140,6 +141,13 @@ _STYLES: tuple[str, ...] = (
         rpr=_size(NOTE_SIZE),
     ),
     _paragraph_style(
+        SUBTITLE,
+        "DX Subtitle",
+        based_on=NOTE,
+        ppr=f'{_KEEP}<w:spacing w:after="40" w:line="280" w:lineRule="atLeast"/><w:ind w:left="{CHAR}"/>',
+        rpr=_size(NOTE_SIZE),
+    ),
+    _paragraph_style(
         TABLE_TEXT,
         "DX Table Text",
         ppr='<w:spacing w:after="0" w:line="280" w:lineRule="atLeast"/><w:jc w:val="left"/>',
@@ -155,7 +163,7 @@ _STYLES: tuple[str, ...] = (
         TABLE_HEAD,
         "DX Table Head",
         based_on=TABLE_TEXT,
-        ppr='<w:keepNext/><w:jc w:val="center"/>',
+        ppr='<w:jc w:val="center"/>',
         rpr=_fonts(GOTHIC),
     ),
     _paragraph_style(COVER_DATE, "DX Cover Date", ppr='<w:jc w:val="right"/>'),

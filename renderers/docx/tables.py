@@ -1,8 +1,9 @@
 """Bordered tables of the draft 実施計画書, sized to the A4 text width.
 
 Owns the table layout: 'Table Grid' borders, fixed column widths from the view model (they add up
-to the text width, so nothing runs off the page), a shaded header row marked ``w:tblHeader`` so
-that Word and LibreOffice repeat it on every page and never split it, a shaded label column for
+to the text width, so nothing runs off the page), rows that never split across pages
+(``w:cantSplit`` on every row), a shaded header row marked ``w:tblHeader`` so that Word and
+LibreOffice repeat it on every page and kept with the first body row, a shaded label column for
 form-like tables, and cell paragraphs in the table text style with the column's alignment.
 """
 
@@ -65,7 +66,19 @@ def _properties(tbl: Any, widths: list[int]) -> None:
         sub(grid, qn("w:gridCol")).set(_W, str(w))
 
 
-def _cell(tr: Any, width: int, lines: Cell, style_id: str, align: str, fill: str | None) -> None:
+def _row(tbl: Any, *, header: bool) -> Any:
+    """A ``w:tr`` that never splits across pages; a header row also repeats on every page."""
+    tr = sub(tbl, _TR)
+    tr_pr = sub(tr, _TRPR)
+    sub(tr_pr, qn("w:cantSplit"))
+    if header:
+        sub(tr_pr, qn("w:tblHeader"))
+    return tr
+
+
+def _cell(
+    tr: Any, width: int, lines: Cell, style_id: str, align: str, fill: str | None, *, keep_next: bool = False
+) -> None:
     tc = sub(tr, _TC)
     tc_pr = sub(tc, _TCPR)
     tc_w = sub(tc_pr, _TCW)
@@ -78,10 +91,11 @@ def _cell(tr: Any, width: int, lines: Cell, style_id: str, align: str, fill: str
         shd.set(_FILL, fill)
     sub(tc_pr, _VALIGN).set(_VAL, "center")
     if not lines:
-        tc.append(new_paragraph(style_id, align=align))
+        tc.append(new_paragraph(style_id, align=align, keep_next=keep_next))
     for line in lines:
         hanging = style_id == styles.TABLE_TEXT and line.text.startswith(HANGING_MARKS)
-        tc.append(new_paragraph(styles.TABLE_LIST if hanging else style_id, line, align=align))
+        style = styles.TABLE_LIST if hanging else style_id
+        tc.append(new_paragraph(style, line, align=align, keep_next=keep_next))
 
 
 def new_table(view: TableView) -> Any:
@@ -90,14 +104,12 @@ def new_table(view: TableView) -> Any:
     widths = [twips(c.width_mm) for c in view.columns]
     _properties(tbl, widths)
     if view.header:
-        tr = sub(tbl, _TR)
-        tr_pr = sub(tr, _TRPR)
-        sub(tr_pr, qn("w:cantSplit"))
-        sub(tr_pr, qn("w:tblHeader"))
+        # The header row is the table's heading: it keeps with the first body row.
+        tr = _row(tbl, header=True)
         for column, width in zip(view.columns, widths, strict=True):
-            _cell(tr, width, (Text(column.header),), styles.TABLE_HEAD, "center", HEADER_FILL)
+            _cell(tr, width, (Text(column.header),), styles.TABLE_HEAD, "center", HEADER_FILL, keep_next=True)
     for row in view.rows:
-        tr = sub(tbl, _TR)
+        tr = _row(tbl, header=False)
         for index, (column, width, lines) in enumerate(zip(view.columns, widths, row, strict=True)):
             label = view.label_column and index == 0
             fill = LABEL_FILL if label else None

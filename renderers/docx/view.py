@@ -10,6 +10,7 @@ Owns what the document says and in which order, following the seed's 「申請�
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,30 +19,23 @@ from typing import Protocol
 from criteria.application import (
     CATEGORY_LABELS,
     INITIATIVE_TYPE_LABELS,
-    KPI_KIND_LABELS,
     Application,
     InitiativeType,
-    Kpi,
-    KpiKind,
     MemberCategory,
 )
-from criteria.eras import wareki_date, wareki_year, wareki_year_with_western
-from criteria.report import CheckReport, ParsedKpi
+from criteria.eras import era_of
+from criteria.report import CheckReport
 from renderers.docx.appendix import interview, self_check
 from renderers.docx.blocks import Sections, answer_lines, column, fixed, placeholder, table, wording
+from renderers.docx.kpis import kpi_blocks
 from renderers.docx.model import Cell, Column, DocumentView, PageBreak, Paragraphs, TableView, Text
 from renderers.docx.sanitize import clean_lines, clean_text
 
 _PAGE = "\uffffPAGE\uffff"  # stands for the PAGE field while the footer text is rendered
+# 申請者 of a joint application: one municipality per line, typed on one line with 「、」 or on many.
+_APPLICANT_SEPARATORS = re.compile(r"[\n、，,；;]")
 
 __all__ = ["DocumentView", "GapItem", "TransitionChange", "TransitionItem", "build_document_view"]
-
-
-def _number(value: float) -> str:
-    """1,200 / 12.5: a target value as the KPI table shows it."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return format(value, ",")
 
 
 class TransitionItem(Protocol):
@@ -79,10 +73,22 @@ def _gap_text(item: GapItem) -> tuple[str, str]:
 # --- cover ------------------------------------------------------------------------------------------
 
 
-def _info(app: Application, applicant: Text) -> TableView:
+def _applicant(app: Application, given: str) -> tuple[Text, ...]:
+    """申請者, one line per municipality: ``given`` (``dxlab render --applicant``) or the answer.
+
+    Never the 事務局: a caller that passes the 事務局's text as the applicant (older exporters did)
+    gets the application's own answer, or the placeholder.
+    """
+    source = given if given.strip() and given.strip() != app.secretariat.strip() else app.applicant
+    lines = [" ".join(part.split()) for part in _APPLICANT_SEPARATORS.split(clean_text(source))]
+    kept = tuple(Text(line) for line in lines if line)
+    return kept or (placeholder(),)
+
+
+def _info(app: Application, applicant: tuple[Text, ...]) -> TableView:
     rows: list[tuple[Cell, ...]] = [
         (fixed(wording("info_lab_name")), answer_lines(app.lab_name)),
-        (fixed(wording("info_applicant")), (applicant,)),
+        (fixed(wording("info_applicant")), applicant),
         (fixed(wording("info_secretariat")), answer_lines(app.secretariat)),
         (fixed(wording("info_region")), answer_lines(app.region)),
     ]
@@ -217,8 +223,6 @@ def _structure(out: Sections, app: Application) -> None:
     )
 
     out.label(wording("label_members"))
-    if app.members:
-        out.add(Paragraphs((Text(_member_summary(app)),), "plain"))
     out.add(
         table(
             (
@@ -233,6 +237,8 @@ def _structure(out: Sections, app: Application) -> None:
             ),
         )
     )
+    if app.members:
+        out.add(Paragraphs((Text(_member_summary(app)),), "plain"))
 
     out.label(wording("label_municipality_role"))
     out.answer(app.municipality_role)
@@ -241,61 +247,11 @@ def _structure(out: Sections, app: Application) -> None:
 # --- 3 管理体制 ---------------------------------------------------------------------------------------
 
 
-def _year(year: int | None, fiscal: bool | None) -> Cell:
-    if year is None:
-        return (placeholder(),)
-    full = wareki_year_with_western(year, fiscal=bool(fiscal))
-    era = wareki_year(year, fiscal=bool(fiscal))
-    rest = full[len(era) :].strip()
-    return (Text(era), Text(rest)) if rest else (Text(full),)
-
-
-def _kpi_row(number: int, kpi: Kpi, parsed: ParsedKpi | None) -> tuple[Cell, ...]:
-    indicator = kpi.indicator or (parsed.indicator if parsed else "")
-    text_lines = clean_lines(kpi.text)
-    if indicator.strip():
-        what = tuple(Text(line) for line in clean_lines(indicator)) + tuple(
-            Text(line) for line in text_lines if line.strip() != indicator.strip()
-        )
-    else:
-        what = answer_lines(kpi.text)
-    kind_slug = kpi.kind or (parsed.kind if parsed else None)
-    kind = KPI_KIND_LABELS.get(KpiKind(kind_slug)) if kind_slug in set(KpiKind) else None
-    target = kpi.target_value if kpi.target_value is not None else (parsed.target_value if parsed else None)
-    unit = kpi.unit or (parsed.unit if parsed else "")
-    year = kpi.target_year if kpi.target_year is not None else (parsed.target_year if parsed else None)
-    fiscal = kpi.fiscal_year if kpi.fiscal_year is not None else (parsed.fiscal_year if parsed else None)
-    return (
-        fixed(str(number)),
-        what,
-        fixed(kind) if kind else (placeholder(),),
-        answer_lines(kpi.baseline),
-        fixed(_number(target)) if target is not None else (placeholder(),),
-        answer_lines(unit),
-        _year(year, fiscal),
-    )
-
-
 def _management(out: Sections, app: Application, report: CheckReport) -> None:
     out.section("sec_management")
     out.item("sub_kpi")
-    out.note(wording("kpi_note"))
-    parsed: list[ParsedKpi | None] = list(report.kpis) if len(report.kpis) == len(app.kpis) else []
-    parsed += [None] * (len(app.kpis) - len(parsed))
-    out.add(
-        table(
-            (
-                column("col_no", 10, "center"),
-                column("col_kpi_indicator", 41, "left"),
-                column("col_kpi_kind", 23, "center"),
-                column("col_kpi_baseline", 20, "center"),
-                column("col_kpi_target", 20, "right"),
-                column("col_kpi_unit", 20, "center"),
-                column("col_kpi_year", 26, "center"),
-            ),
-            (_kpi_row(n, k, p) for n, (k, p) in enumerate(zip(app.kpis, parsed, strict=True), start=1)),
-        )
-    )
+    for block in kpi_blocks(app.kpis, report.kpis):
+        out.add(block)
     out.item("sub_progress")
     out.answer(app.progress_management)
 
@@ -313,7 +269,7 @@ def _other(out: Sections, app: Application) -> None:
     if not present:
         return
     out.section("sec_other")
-    out.note(wording("other_note"))
+    out.subtitle(wording("other_note"))
     for key, text in present:
         out.item(key)
         out.answer(text)
@@ -344,6 +300,14 @@ def _transition(out: Sections, app: Application, gap: Sequence[GapItem] | None) 
 # --- entry point ------------------------------------------------------------------------------------
 
 
+def _cover_date(today: dt.date) -> str:
+    """令和8年12月1日: the date line in 和暦 only, as official documents date themselves."""
+    era = era_of(today)
+    number = today.year - era.start.year + 1
+    year = wording("era_first_year") if number == 1 else str(number)
+    return wording("cover_date", era=era.name, year=year, month=today.month, day=today.day)
+
+
 def _page_number() -> tuple[str, str]:
     before, _, after = wording("page_number", page=_PAGE).partition(_PAGE)
     return before, after
@@ -359,11 +323,10 @@ def build_document_view(
 ) -> DocumentView:
     """The complete, XML-safe view of the draft 実施計画書 for ``app``.
 
-    ``applicant`` is the name on the cover (the 事務局 when empty); ``today`` the date of the
-    draft; ``transition_gap`` the changes to list for a former 地方版IoT推進ラボ.
+    ``applicant`` overrides the application's 申請者 on the cover (never the 事務局); ``today``
+    the date of the draft; ``transition_gap`` the changes to list for a former 地方版IoT推進ラボ.
     """
-    applicant_line = clean_text(applicant).replace("\n", " ").strip() or clean_text(app.secretariat).strip()
-    applicant_text = Text(applicant_line) if applicant_line else placeholder()
+    applicant_lines = _applicant(app, applicant)
     lab = clean_text(app.lab_name).replace("\n", " ").strip()
     out = Sections()
     _vision(out, app)
@@ -375,17 +338,17 @@ def build_document_view(
     _other(out, app)
     _transition(out, app, transition_gap)
     appendix = [
-        *self_check(report),
+        *self_check(report, app),
         PageBreak(),
-        *interview(report, transition=app.transition_from_iot_lab),
+        *interview(report, app),
     ]
     return DocumentView(
         title=wording("title"),
         draft_mark=wording("draft_mark"),
-        date=wareki_date(today),
+        date=_cover_date(today),
         lab_name=Text(lab) if lab else placeholder(),
-        applicant=applicant_text,
-        info=_info(app, applicant_text),
+        applicant=applicant_lines,
+        info=_info(app, applicant_lines),
         body=tuple(out.blocks),
         appendix=tuple(appendix),
         page_number=_page_number(),

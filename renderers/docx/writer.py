@@ -1,9 +1,12 @@
 """Writes a ``DocumentView`` as a Word file (.docx) with python-docx.
 
 Owns the order of the page — date at the top right, title, basic-information table, the numbered
-sections, the appendices on new pages — and the pagination rules: headings, 【…】 labels and any
-paragraph directly before a table are kept with what follows, so that no heading is left alone at
-the foot of a page. Typography lives in ``styles``, page layout in ``page``, tables in ``tables``.
+sections, the appendices on new pages — and the pagination rules: only headings (the title, the
+numbered headings, the 【…】 labels and a heading's one-line subtitle, by their styles) and a
+table's header row keep with what follows. Body text, notes and table cells never do, so no chain
+of kept paragraphs can push a heading onto the next page and leave a mostly blank one; the view
+model puts a heading or label directly before every table of the body. Typography lives in
+``styles``, page layout in ``page``, tables in ``tables``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import IO, Any
 import docx
 
 from renderers.docx import styles
-from renderers.docx.elements import new_paragraph, set_keep_next
+from renderers.docx.elements import new_paragraph
 from renderers.docx.model import Block, DocumentView, Heading, PageBreak, Paragraphs, TableView, Text
 from renderers.docx.page import setup_page
 from renderers.docx.tables import new_table
@@ -24,7 +27,12 @@ from renderers.docx.tables import new_table
 # A line that starts like a list item (・ ● ○ ■ ◆ - * ① (1) 1. ア.) hangs instead of indenting.
 _LIST_ITEM = re.compile(r"^\s*(?:[・●○■□◆◇※\-\*＊]|[①-⑳]|[(（][0-9０-９一-十]+[)）]|[0-9０-９]+[.．、)）])")
 
-_PARAGRAPH_STYLES = {"label": styles.LABEL, "note": styles.NOTE, "plain": styles.PLAIN}
+_PARAGRAPH_STYLES = {
+    "label": styles.LABEL,
+    "note": styles.NOTE,
+    "plain": styles.PLAIN,
+    "subtitle": styles.SUBTITLE,
+}
 
 
 class _Body:
@@ -61,8 +69,6 @@ class _Body:
             self._break_next = True
 
     def table(self, view: TableView) -> None:
-        if self._last is not None and self._last.tag.endswith("}p"):
-            set_keep_next(self._last)
         if self._break_next:
             self.paragraph(styles.PLAIN)
         self._append(new_table(view))
@@ -76,7 +82,7 @@ def _properties(document: Any, view: DocumentView) -> None:
     props = document.core_properties
     props.title = view.title
     props.subject = "" if view.lab_name.placeholder else view.lab_name.text
-    props.author = "" if view.applicant.placeholder else view.applicant.text
+    props.author = "、".join(line.text for line in view.applicant if not line.placeholder)
     props.last_modified_by = props.author
     props.comments = ""
     props.language = "ja-JP"

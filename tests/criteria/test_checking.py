@@ -7,18 +7,35 @@ import json
 import pytest
 
 from criteria.application import Application, Member
-from criteria.checking import readiness, run_checks, verdict_of
+from criteria.checking import readiness, run_checks
 from criteria.eligibility import check_eligibility, is_municipal_name
-from criteria.findings import finding
-from criteria.report import VIEWPOINT_SLUGS, ViewpointResult
+from criteria.report import VIEWPOINT_SLUGS, RequirementResult, ViewpointResult
+from criteria.requirements import REQUIREMENTS, verdict_of
 
 
-def test_verdict_rule() -> None:
-    ok, warn, error = finding("other.none"), finding("vision.missing"), finding("direction.empty")
-    assert verdict_of([]) == "meets"
-    assert verdict_of([ok]) == "meets"
-    assert verdict_of([ok, warn]) == "weak"
-    assert verdict_of([warn, error]) == "missing"
+def _judged(viewpoint: str, *statuses: str) -> list[tuple[object, RequirementResult]]:
+    specs = REQUIREMENTS[viewpoint]
+    return [
+        (spec, RequirementResult(slug=spec.slug, label=spec.label, seed=spec.seed, status=status))  # type: ignore[arg-type]
+        for spec, status in zip(specs, statuses, strict=True)
+    ]
+
+
+def test_verdict_rule_reads_the_sub_requirements() -> None:
+    # direction: vision, plan, indicators (core) and management (not core)
+    assert verdict_of("direction", _judged("direction", "met", "met", "met", "met")) == "meets"
+    assert verdict_of("direction", _judged("direction", "met", "met", "met", "absent")) == "weak"
+    assert verdict_of("direction", _judged("direction", "met", "met", "thin", "met")) == "weak"
+    assert verdict_of("direction", _judged("direction", "met", "absent", "met", "met")) == "missing"
+    # a sub-requirement that does not apply never weakens the verdict
+    assert (
+        verdict_of(
+            "municipal_commitment", _judged("municipal_commitment", "met", "met", "not_applicable", "met")
+        )
+        == "meets"
+    )
+    # その他 is optional: absent items never make it weak
+    assert verdict_of("other", _judged("other", "absent", "absent", "absent")) == "meets"
 
 
 def test_readiness_rule_counts_weak_as_half_and_ignores_other() -> None:
@@ -48,19 +65,29 @@ def test_report_shape_is_the_stable_json(full_app: Application) -> None:
         "unit",
         "target_year",
         "fiscal_year",
+        "baseline_value",
+        "baseline_unit",
+        "baseline_year",
+        "qualifier",
+        "relative_change",
     }
     for result in data["viewpoints"].values():
+        assert set(result) == {"label", "verdict", "findings", "requirements"}
         for item in result["findings"]:
-            assert set(item) == {"code", "severity", "field", "message", "hint", "viewpoint"}
+            assert set(item) == {"code", "severity", "field", "message", "hint", "viewpoint", "requirement"}
+        for req in result["requirements"]:
+            assert set(req) == {"slug", "label", "seed", "status", "evidence"}
+            for ev in req["evidence"]:
+                assert set(ev) == {"field", "quote"}
 
 
 def test_partial_application(partial_app: Application) -> None:
     report = run_checks(partial_app)
     verdicts = {slug: r.verdict for slug, r in report.viewpoints.items()}
     assert verdicts == {
-        "direction": "weak",
+        "direction": "missing",  # no initiative at all: the plan, a core sub-requirement, is absent
         "regionality": "weak",
-        "transformation": "missing",
+        "transformation": "weak",  # 「生産性を高めます」: efficiency only, no change of model
         "municipal_commitment": "weak",
         "diversity": "weak",
         "other": "meets",

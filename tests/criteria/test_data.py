@@ -48,10 +48,14 @@ def test_viewpoints_are_the_six_in_order() -> None:
     assert all(VIEWPOINTS[s].iot.label for s in ("regionality", "municipal_commitment", "diversity", "other"))
 
 
-def test_every_check_named_in_viewpoints_is_registered() -> None:
-    for slug, viewpoint in VIEWPOINTS.items():
-        for name in viewpoint.checks:
-            assert checks.get(name).viewpoint == slug
+def test_every_sub_requirement_has_its_assessor() -> None:
+    from criteria.requirements import REQUIREMENTS
+
+    for slug, items in REQUIREMENTS.items():
+        assert items, slug
+        for item in items:
+            assert checks.get(item.slug).viewpoint == slug
+        assert any(item.core for item in items) or slug == "other"
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))

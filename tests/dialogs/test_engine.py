@@ -57,5 +57,34 @@ def test_a_viewpoint_that_only_becomes_checkable_is_not_reported_as_improved() -
         state, Text("地域の中小製造業の付加価値を高め、住民の暮らしの満足度も高める。")
     )
     (update,) = [r for r in replies if isinstance(r, FindingsUpdate)]
-    assert update.added  # the specific findings of 方向性 and 地域性 appear
-    assert not any(f.code.endswith(".empty") for f in update.resolved)
+    # what the vision makes met is told with the sentence it was read from …
+    assert {(m.viewpoint, m.where) for m in update.met} >= {
+        ("direction", "ビジョン"),
+        ("regionality", "ビジョン"),
+    }
+    assert all(m.quote for m in update.met)
+    # … and nothing is said about questions still ahead (initiatives, KPIs, members)
+    assert not [f for f in update.added if f.field.split("[")[0] in {"initiatives", "kpis", "members"}]
+    assert update.resolved == ()
+
+
+def test_no_finding_about_members_before_members_are_asked() -> None:
+    from dialogs.replies import FindingsUpdate
+
+    engine, state = _at_region()
+    state, _ = engine.handle(state, Command("edit", "自立化シナリオ"))
+    state, replies = engine.handle(state, Text("市の予算で実証を行い、3年目から会費と利用料で運営します。"))
+    for update in (r for r in replies if isinstance(r, FindingsUpdate)):
+        assert not any(f.field.startswith("members") for f in update.added)
+        assert not any(f.code in ("municipality.absent", "eligibility.no_municipality") for f in update.added)
+
+
+def test_scorecard_shows_viewpoints_ahead_as_pending() -> None:
+    from dialogs.replies import Scorecard
+
+    engine, state = _at_region()
+    state, replies = engine.handle(state, Text("進捗"))
+    (card,) = [r for r in replies if isinstance(r, Scorecard)]
+    pending = {v.slug for v in card.viewpoints if v.pending}
+    assert {"transformation", "municipal_commitment", "diversity"} <= pending
+    assert card.readiness < 1.0

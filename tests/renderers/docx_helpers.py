@@ -29,7 +29,33 @@ def full_application() -> Application:
     return Application.model_validate_json(FIXTURE.read_text(encoding="utf-8"))
 
 
-def sample_report(*, kpis: int = 4) -> CheckReport:
+DX_KPI = ParsedKpi(
+    indicator="DX認定を取得した企業",
+    target_value=15,
+    unit="社",
+    target_year=2027,
+    fiscal_year=True,
+)
+VALUE_ADDED_KPI = ParsedKpi(
+    text="令和10年度までに市内製造業の付加価値額を12億円にする（基準値 9.8億円・令和6年度）",
+    kind="outcome",
+    indicator="市内製造業の付加価値額",
+    target_value=13,
+    unit="億円",
+    target_year=2028,
+    fiscal_year=True,
+    baseline_value=9.8,
+    baseline_unit="億円",
+    baseline_year=2024,
+)
+
+
+def fixture_kpis() -> list[ParsedKpi]:
+    """The checks' reading of the fixture's five KPIs (the structured ones carry their fields)."""
+    return [ParsedKpi(), ParsedKpi(), ParsedKpi(), DX_KPI, VALUE_ADDED_KPI]
+
+
+def sample_report(*, kpis: int = 5) -> CheckReport:
     """A report with weak and missing viewpoints and warning/error findings."""
     return CheckReport(
         viewpoints={
@@ -87,16 +113,7 @@ def sample_report(*, kpis: int = 4) -> CheckReport:
             "other": ViewpointResult(label="その他", verdict="missing"),
         },
         eligibility=EligibilityResult(municipality_participates=True),
-        kpis=[ParsedKpi()] * (kpis - 1)
-        + [
-            ParsedKpi(
-                indicator="DX認定を取得した企業",
-                target_value=15,
-                unit="社",
-                target_year=2027,
-                fiscal_year=True,
-            )
-        ],
+        kpis=fixture_kpis() if kpis == 5 else [ParsedKpi()] * (kpis - 1) + [DX_KPI],
         readiness=0.83,
     )
 
@@ -118,6 +135,11 @@ def paragraphs(document: Any) -> Iterator[Paragraph]:
 
 def all_text(document: Any) -> str:
     return "\n".join(p.text for p in paragraphs(document))
+
+
+def shows(document_text: str, line: str) -> bool:
+    """Whether ``line`` is in the text, possibly broken over the lines of one cell."""
+    return line in document_text or line in document_text.replace("\n", "")
 
 
 def styled(document: Any, style_id: str) -> list[str]:

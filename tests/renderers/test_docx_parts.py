@@ -10,7 +10,7 @@ from criteria.checking import run_checks
 from criteria.report import CheckReport, EligibilityResult, Finding, ViewpointResult
 from renderers.docx import build_document_view
 from renderers.docx import interview as interview_module
-from renderers.docx.interview import interview_questions, parse_bank
+from renderers.docx.interview import InterviewQuestion, interview_questions, parse_bank
 from renderers.docx.model import Heading, Paragraphs, TableView
 from renderers.docx.sanitize import clean_lines, clean_text
 from renderers.messages import keys, message
@@ -55,34 +55,44 @@ def _report(**verdicts: tuple[str, list[Finding]]) -> CheckReport:
     return CheckReport(viewpoints=viewpoints, eligibility=EligibilityResult(municipality_participates=True))
 
 
+CORE = ("実施能力", "自治体の関与", "継続の見通し")
+ALWAYS = (*CORE, "移行", "全般")
+
+
+def raised(questions: tuple[InterviewQuestion, ...]) -> list[InterviewQuestion]:
+    """The questions the self-check raised (not the core, transition or general ones)."""
+    return [q for q in questions if q.group not in ALWAYS]
+
+
 def test_questions_prefer_the_most_specific_code() -> None:
     finding = Finding(code="kpi.no_deadline.fiscal", severity="warn", field="kpis[0]", message="m")
-    questions = interview_questions(_report(direction=("weak", [finding])))
+    questions = raised(interview_questions(_report(direction=("weak", [finding]))))
     assert questions[0].text == "各KPIをいつまでに達成する計画ですか。"
     assert questions[0].group == "direction"
 
 
 def test_questions_fall_back_to_the_field_of_an_unknown_code() -> None:
     finding = Finding(code="zz.unknown", severity="error", field="other.data_platform", message="m")
-    questions = interview_questions(_report(other=("weak", [finding])))
+    questions = raised(interview_questions(_report(other=("weak", [finding]))))
     assert questions[0].text.startswith("データ連携基盤について")
 
 
-def test_meets_and_optional_missing_ask_nothing_but_general() -> None:
+def test_meets_and_optional_missing_ask_only_the_questions_everyone_faces() -> None:
     questions = interview_questions(_report(direction=("meets", []), other=("missing", [])))
-    assert {q.group for q in questions} == {"全般"}
+    assert [q.group for q in questions][:3] == list(CORE)
+    assert {q.group for q in questions} == {*CORE, "全般"}
     transition = interview_questions(_report(direction=("meets", [])), transition=True)
-    assert [q.group for q in transition][:2] == ["移行", "移行"]
+    assert [q.group for q in transition][3:5] == ["移行", "移行"]
 
 
 def test_ok_findings_do_not_bring_questions() -> None:
     finding = Finding(code="kpi.no_deadline", severity="ok", field="kpis[0]", message="m")
-    assert all(q.group == "全般" for q in interview_questions(_report(direction=("meets", [finding]))))
+    assert raised(interview_questions(_report(direction=("meets", [finding])))) == []
 
 
 def test_missing_municipality_is_asked_first() -> None:
     report = run_checks(Application())
-    questions = interview_questions(report)
+    questions = raised(interview_questions(report))
     if not report.eligibility.municipality_participates:
         assert questions[0].group == "基本要件（自治体の参画）"
 
@@ -105,7 +115,7 @@ def test_question_limits_hold() -> None:
             )
         }
     )
-    questions = [q for q in interview_questions(report) if q.group not in ("全般", "移行")]
+    questions = raised(interview_questions(report))
     assert len(questions) <= 15
     assert max(sum(1 for q in questions if q.group == g) for g in {q.group for q in questions}) <= 3
     assert len({q.text for q in questions}) == len(questions)
@@ -128,6 +138,9 @@ def test_interview_yaml_is_valid_and_rejects_mistakes() -> None:
         parse_bank({**data, "fields": {"vision": "nope"}})
     with pytest.raises(ValueError, match="non-empty strings"):
         parse_bank({**data, "general": [""]})
+    with pytest.raises(ValueError, match="core"):
+        parse_bank({**data, "core": [{"group": "実施能力"}]})
+    assert [q.group for q in bank.core] == ["実施能力", "自治体の関与", "継続の見通し"]
 
 
 # --- view model ---------------------------------------------------------------------------------------
@@ -136,7 +149,7 @@ def test_interview_yaml_is_valid_and_rejects_mistakes() -> None:
 def test_view_text_is_prepared_and_blocks_are_typed() -> None:
     app = full_application()
     view = build_document_view(app, sample_report(), today=TODAY)
-    assert view.date == "令和8年11月28日 (2026年)"
+    assert view.date == "令和8年11月28日"
     assert view.lab_name.text == "北浜ものづくりDX推進ラボ" and not view.lab_name.placeholder
     assert view.page_number == ("- ", " -")
     assert any(isinstance(b, Heading) for b in view.body)
@@ -163,10 +176,10 @@ def test_untyped_initiatives_and_float_targets() -> None:
     ]
     assert "取組1" in labels
     kpi = next(b for b in view.body if isinstance(b, TableView) and b.columns[1].header == "指標")
-    assert kpi.rows[0][4][0].text == "12.5"
-    assert [t.text for t in kpi.rows[0][6]] == ["令和元年度", "(2019年度)"]
-    assert kpi.rows[1][4][0].text == "1,200"
-    assert [t.text for t in kpi.rows[1][6]] == ["令和12年", "(2030年)"]
+    assert kpi.rows[0][4][0].text == "12.5％"
+    assert [t.text for t in kpi.rows[0][5]] == ["令和元年度", "(2019年度)"]
+    assert kpi.rows[1][4][0].text == "1,200件"
+    assert [t.text for t in kpi.rows[1][5]] == ["令和12年", "(2030年)"]
 
 
 def test_every_docx_message_renders() -> None:
@@ -185,6 +198,17 @@ def test_every_docx_message_renders() -> None:
         "page": "1",
         "path": "p",
         "items": "i",
+        "era": "令和",
+        "year": "8",
+        "month": 12,
+        "day": 1,
+        "indicator": "x",
+        "qualifier": "累計",
+        "change": "+30%",
+        "text": "t",
+        "summary": "s",
+        "where": "w",
+        "quote": "q",
     }
     for key in keys("docx"):
         assert message(key, **params)
@@ -203,7 +227,7 @@ def test_eligibility_row_shows_findings_with_hints() -> None:
     report = CheckReport(
         viewpoints={}, eligibility=EligibilityResult(municipality_participates=True, findings=[finding])
     )
-    check = next(b for b in self_check(report) if isinstance(b, TableView))
+    check = next(b for b in self_check(report, Application()) if isinstance(b, TableView))
     assert check.rows[0][1][0].text == "△"
     assert [t.text for t in check.rows[0][2]] == [
         "・事務局が自治体ではないようです。",

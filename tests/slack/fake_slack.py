@@ -1,7 +1,8 @@
 """A fake Slack Web API on 127.0.0.1 that answers like Slack and rejects what Slack rejects.
 
 Implements what dxlab calls (auth.test, chat.postMessage/update, conversations.open, users.info,
-views.open/publish/update, files.getUploadURLExternal + the upload URL + files.completeUploadExternal),
+views.open/publish/update, files.getUploadURLExternal + the upload URL + files.completeUploadExternal,
+and for files people send the app: files.info + the private download URL, which wants the token),
 records every call, checks the token, and enforces Block Kit limits (``invalid_blocks``,
 ``msg_too_long``). ``rate_limit_once`` answers one call of a method with HTTP 429 + Retry-After.
 """
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 TOKEN = "xoxb-test-token"
 BOT_USER = "UBOT"
@@ -134,6 +135,7 @@ class FakeSlack:
         self.names = names or {}
         self.calls: list[Call] = []
         self.uploads: dict[str, bytes] = {}
+        self.user_files: dict[str, dict[str, Any]] = {}
         self.rejections: list[tuple[str, str]] = []
         self.rate_limit_once: set[str] = set()
         self._cond = threading.Condition()
@@ -294,6 +296,38 @@ class FakeSlack:
         done = [{"id": f["id"], "title": f.get("title"), "size": len(self.uploads[f["id"]])} for f in files]
         return {"ok": True, "files": done}
 
+    # --- files people send the app (uploads into the DM) ------------------------------------
+
+    def add_user_file(self, name: str, data: bytes, *, size: int | None = None) -> dict[str, Any]:
+        """Keep a file as if a person uploaded it; returns the ``files`` entry of its event.
+
+        ``size`` is what ``files.info`` declares (default: the real size), to test size limits.
+        """
+        file_id = f"F{next(self._ids):06d}"
+        self.user_files[file_id] = {"name": name, "data": data, "size": len(data) if size is None else size}
+        return {"id": file_id, "name": name, "mode": "hosted"}
+
+    def api_files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(args.get("file") or "")
+        found = self.user_files.get(file_id)
+        if found is None:
+            return {"ok": False, "error": "file_not_found"}
+        url = f"{self.base}/files-pri/T0001-{file_id}/download/{quote(found['name'])}"
+        return {
+            "ok": True,
+            "file": {"id": file_id, "name": found["name"], "title": found["name"], "size": found["size"],
+                     "url_private": url, "url_private_download": url},
+        }  # fmt: skip
+
+    def download(self, path: str, token: str | None) -> tuple[int, bytes]:
+        file_id = path.split("/")[2].removeprefix("T0001-")
+        found = self.user_files.get(file_id)
+        if token != self.token:
+            return 403, b"not authorised"
+        if found is None:
+            return 404, b"not found"
+        return 200, found["data"]
+
     # --- HTTP ----------------------------------------------------------------------------------
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -324,6 +358,26 @@ class FakeSlack:
                         for c in fake.calls:
                             counts[c.method] = counts.get(c.method, 0) + 1
                     self._send(200, {"calls": counts, "rejections": fake.rejections})
+                    return
+                auth = self.headers.get("Authorization", "")
+                token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+                path = self.path.split("?", 1)[0]
+                if path.startswith("/files-pri/"):
+                    status, data = fake.download(path, token)
+                    fake._record("download", {"path": path, "status": status})
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                if path.startswith("/api/"):  # slack_sdk calls some methods (files.info) with GET
+                    method = path.removeprefix("/api/")
+                    args = dict(parse_qsl(self.path.split("?", 1)[1])) if "?" in self.path else {}
+                    status, result = fake.answer(method, args, token or args.get("token"))
+                    recorded = args if result.get("ok") else {**args, "_error": result.get("error")}
+                    fake._record(method, recorded)
+                    self._send(status, result)
                     return
                 self._send(404, {"ok": False, "error": "not_found"})
 

@@ -3,7 +3,8 @@
 Implements what the bot uses: getMe, getUpdates (long polling with offset confirmation), sendMessage
 (text length counted in UTF-16 units after entity parsing, HTML checked like Telegram, callback_data
 of at most 64 bytes), editMessageReplyMarkup, editMessageText, answerCallbackQuery, setMyCommands,
-sendDocument (multipart), setWebhook/deleteWebhook. A 429 with ``retry_after`` can be injected per
+sendDocument (multipart), setWebhook/deleteWebhook, and for documents people send the bot: getFile
+and the file download URL (``/file/bot<token>/<file_path>``). A 429 with ``retry_after`` can be injected per
 method. Tests push updates with ``message``/``command``/``press`` and read what the bot did.
 """
 
@@ -170,12 +171,15 @@ class FakeBotApi:
         self.rejected: list[tuple[str, str]] = []
         self.confirmed_offset = 0
         self._fail: dict[str, list[int]] = {}
+        self.user_files: dict[str, bytes] = {}
+        self.downloads: list[str] = []
 
     # --- lifecycle ---------------------------------------------------------------------------
 
     async def __aenter__(self) -> FakeBotApi:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         app.router.add_post("/_control/updates", self._control_updates)
         app.router.add_get("/_control/stats", self._control_stats)
         self._runner = web.AppRunner(app, access_log=None)
@@ -249,6 +253,51 @@ class FakeBotApi:
         if reply_to is not None:
             msg["reply_to_message"] = self._message_json(reply_to)
         return {"message": msg}
+
+    def document_update(
+        self,
+        name: str,
+        data: bytes,
+        *,
+        caption: str = "",
+        declared_size: int | None = None,
+        user: dict[str, Any] | None = None,
+        group: bool = False,
+    ) -> dict[str, Any]:
+        """A message carrying a document the person sends (kept for ``getFile`` and download)."""
+        user = user or self.user()
+        file_id = f"BQAC{len(self.user_files) + 1:04d}"
+        self.user_files[file_id] = data
+        size = len(data) if declared_size is None else declared_size
+        msg: dict[str, Any] = {
+            "message_id": self._take_message_id(),
+            "date": int(time.time()),
+            "chat": self.chat(-100123 if group else user["id"], group=group, user=user),
+            "from": user,
+            "document": {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": name,
+                         "mime_type": "application/octet-stream", "file_size": size},
+        }  # fmt: skip
+        if caption:
+            msg["caption"] = caption
+        return {"message": msg}
+
+    async def api_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self.user_files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        size = len(self.user_files[file_id])
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": size,
+                "file_path": f"documents/{file_id}.docx"}  # fmt: skip
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401, text="Unauthorized")
+        path = request.match_info["path"]
+        self.downloads.append(path)
+        file_id = path.removeprefix("documents/").removesuffix(".docx")
+        if file_id not in self.user_files:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=self.user_files[file_id], content_type="application/octet-stream")
 
     async def message(self, text: str, **kwargs: Any) -> int:
         return await self.push(self.message_update(text, **kwargs))
