@@ -8,11 +8,14 @@ compatibly, never rename a field.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from criteria.bounded import MAX_NUMBER_CHARS, short_enough_for_float
 
 FORMAT: Literal["dxlab.application/1"] = "dxlab.application/1"
 
@@ -209,16 +212,26 @@ class Initiative(_Model):
 
 
 def _coerce_number(value: object) -> object:
-    """Accept full-width digits and thousands separators in numeric fields."""
+    """Accept full-width digits and thousands separators in numeric fields.
+
+    Refuses (``ValueError``) text too long to be a typed number and infinite or NaN values, so
+    a 5,000-digit run never becomes ``inf`` or reaches ``int()``.
+    """
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
         if text == "":
             return None
+        if not short_enough_for_float(text):
+            raise ValueError(f"a number of at most {MAX_NUMBER_CHARS} characters")
         try:
             number = float(text)
         except ValueError:
             return value
-        return int(number) if number.is_integer() else number
+        value = number
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("a finite number")
+        return int(value) if value.is_integer() else value
     return value
 
 
