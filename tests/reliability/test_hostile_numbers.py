@@ -79,3 +79,10 @@ def test_cli_numbers_are_bounded(capsys: pytest.CaptureFixture[str], tmp_path: P
     with pytest.raises(SystemExit) as stopped:
         main(["faq", "補助金", "--limit", DIGITS])
     assert stopped.value.code == 2
+
+
+@pytest.mark.parametrize("raw", ["e|" + DIGITS[:60], "m|members|" + DIGITS[:58], "e|᧚", "m|members|-1"])
+def test_telegram_callback_numbers_are_bounded(raw: str) -> None:
+    from renderers.telegram.callbacks import decode
+
+    assert decode(raw, ["members"]) is None
