@@ -8,7 +8,6 @@ compatibly, never rename a field.
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
@@ -214,8 +213,8 @@ class Initiative(_Model):
 def _coerce_number(value: object) -> object:
     """Accept full-width digits and thousands separators in numeric fields.
 
-    Refuses (``ValueError``) text too long to be a typed number and infinite or NaN values, so
-    a 5,000-digit run never becomes ``inf`` or reaches ``int()``.
+    Text too long to be a typed number is refused (``ValueError``), so a 5,000-digit run never
+    becomes ``inf`` or reaches ``int()``.
     """
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
@@ -227,11 +226,7 @@ def _coerce_number(value: object) -> object:
             number = float(text)
         except ValueError:
             return value
-        value = number
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError("a finite number")
-        return int(value) if value.is_integer() else value
+        return int(number) if number.is_integer() else number
     return value
 
 
