@@ -59,7 +59,10 @@ class ConsoleAdapter:
         except StorageError as exc:
             from bot.wiring import storage_message
 
-            raise UserError(storage_message(exc)) from exc
+            text = storage_message(exc)
+            if isinstance(event, Text) and event.text.strip():  # what was typed is not lost
+                text += "\n" + message("cli.unsaved_input", text=event.text, escape=terminal_safe)
+            raise UserError(text) from exc
         return self.show(replies or [])
 
     def show(self, replies: list[Reply]) -> bool:

@@ -33,9 +33,19 @@ def open_db(explicit: str | None) -> SQLiteStore:
         raise UserError(storage_message(exc)) from exc
 
 
+_STORAGE_MESSAGES = {
+    "corrupt": "cli.db_corrupt",
+    "locked": "cli.db_locked",
+    "full": "cli.db_full",
+    "newer": "cli.db_newer",
+}
+
+
 def storage_message(exc: StorageError) -> str:
-    key = {"corrupt": "cli.db_corrupt", "locked": "cli.db_locked"}.get(exc.kind, "cli.db_unwritable")
-    return message(key, path=exc.path, detail=exc.detail)
+    """The Japanese sentence for a database that cannot be used (``exc.kind`` says why)."""
+    key = _STORAGE_MESSAGES.get(exc.kind, "cli.db_unwritable")
+    found, _, supported = exc.detail.partition("/")
+    return message(key, path=exc.path, detail=exc.detail, found=found, supported=supported)
 
 
 def build_engine() -> Engine:

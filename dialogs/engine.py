@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from criteria.application import Application
+from criteria.bounded import bounded_int
 from criteria.checking import run_checks
 from criteria.report import CheckReport
 from dialogs import feedback, inputs, progress, views
@@ -428,8 +429,8 @@ class _Turn:
         key = fold(argument)
         targets = self.edit_targets()
         if key.isdigit():
-            index = int(key)
-            return targets[index - 1] if 1 <= index <= len(targets) else None
+            index = bounded_int(key)
+            return targets[index - 1] if index is not None and 1 <= index <= len(targets) else None
         for step in self.flow.steps:
             if key in (fold(step.id), fold(step.field), fold(step.title)):
                 return step

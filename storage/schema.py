@@ -132,6 +132,15 @@ def _v5(db: sqlite_utils.Database) -> None:
     )
 
 
+class SchemaTooNew(Exception):
+    """The file was written by a newer dxlab (its ``user_version`` is above ``SCHEMA_VERSION``)."""
+
+    def __init__(self, found: int, supported: int) -> None:
+        super().__init__(f"database schema {found} is newer than this dxlab ({supported})")
+        self.found = found
+        self.supported = supported
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -143,12 +152,13 @@ def migrate(db: sqlite_utils.Database) -> int:
     try:
         start = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if start > SCHEMA_VERSION:
-            raise RuntimeError(f"database schema {start} is newer than this dxlab ({SCHEMA_VERSION})")
+            raise SchemaTooNew(start, SCHEMA_VERSION)
         for version in range(start, SCHEMA_VERSION):
             MIGRATIONS[version](db)
             conn.execute(f"PRAGMA user_version = {version + 1}")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
     return start

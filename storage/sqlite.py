@@ -4,6 +4,12 @@ Owns the database file: one connection per thread, the schema (``storage.schema`
 and the atomic turn: event id, draft, history rows and cursor committed together. Values are
 kept as JSON with ASCII escapes, so any Python string — lone surrogates included — is stored
 verbatim.
+
+Faults become a ``StorageError`` whose ``kind`` names them: ``newer`` (a newer dxlab's file,
+refused at open), ``corrupt`` (``PRAGMA quick_check`` at open, or a read error later: from then
+on this store refuses every write, so nothing is written on top of the damage), ``full``
+(SQLITE_FULL), ``unwritable`` (read-only file or folder) and ``locked``. A failed write is rolled
+back whole; ``transaction()`` makes several writes one.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,7 +34,7 @@ from storage.base import (
     diff_history,
 )
 from storage.codec import dump, load, now
-from storage.schema import migrate
+from storage.schema import SchemaTooNew, migrate
 from storage.sqlite_channels import ChannelTables
 
 T = TypeVar("T")
@@ -49,15 +55,24 @@ class SQLiteStore(ChannelTables):
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._writer = threading.RLock()
+        self._damage: str | None = None  # why writes are refused (corruption seen)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError("unwritable", str(self.path), exc.strerror or str(exc)) from exc
         if self.path.is_dir():
             raise StorageError("unwritable", str(self.path), "is a directory")
-        with self._errors():
-            conn = self._conn()
-            migrate(sqlite_utils.Database(conn))
+        try:
+            with self._errors():
+                conn = self._conn()
+                self._quick_check(conn)
+                migrate(sqlite_utils.Database(conn))
+        except SchemaTooNew as exc:
+            self.close()
+            raise StorageError("newer", str(self.path), f"{exc.found}/{exc.supported}") from exc
+        except BaseException:
+            self.close()
+            raise
 
     # --- connections -----------------------------------------------------------------------
 
@@ -74,6 +89,13 @@ class SQLiteStore(ChannelTables):
                 self._all.append(conn)
         return conn
 
+    def _quick_check(self, conn: sqlite3.Connection) -> None:
+        """Refuse a damaged file at open (``PRAGMA quick_check``: every page, no index cross-check)."""
+        row = conn.execute("PRAGMA quick_check(1)").fetchone()
+        if row is not None and row[0] != "ok":
+            self._damage = str(row[0]).replace("*** in database main ***\n", "")
+            raise StorageError("corrupt", str(self.path), self._damage)
+
     @contextmanager
     def _errors(self) -> Iterator[None]:
         try:
@@ -81,27 +103,47 @@ class SQLiteStore(ChannelTables):
         except sqlite3.DatabaseError as exc:
             text = str(exc)
             if "not a database" in text or "malformed" in text:
+                self._damage = text  # from now on this store writes nothing
                 raise StorageError("corrupt", str(self.path), text) from exc
             if "locked" in text or "busy" in text:
                 raise StorageError("locked", str(self.path), text) from exc
+            if "full" in text:
+                raise StorageError("full", str(self.path), text) from exc
             if "readonly" in text or "unable to open" in text or "disk I/O" in text:
                 raise StorageError("unwritable", str(self.path), text) from exc
             raise
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction. Writers of this process queue on a lock first: SQLite's own
-        busy handler sleeps in growing steps and is not woken when the lock frees, which under
-        many concurrent writers (50 Slack acknowledgements) costs hundreds of milliseconds."""
+        """One write transaction (or, inside ``transaction()``, part of that one).
+
+        Writers of this process queue on a lock first: SQLite's own busy handler sleeps in
+        growing steps and is not woken when the lock frees, which under many concurrent writers
+        (50 Slack acknowledgements) costs hundreds of milliseconds. Any failure — SQLITE_FULL
+        in the middle or at COMMIT included — rolls the whole transaction back."""
         conn = self._conn()
+        if getattr(self._local, "in_transaction", False):
+            yield conn
+            return
+        if self._damage is not None:
+            raise StorageError("corrupt", str(self.path), self._damage)
         with self._writer, self._errors():
             conn.execute("BEGIN IMMEDIATE")
+            self._local.in_transaction = True
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+            finally:
+                self._local.in_transaction = False
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """Several writes as one transaction: all of them are committed, or none."""
+        return self._write()
 
     def close(self) -> None:
         with self._lock:

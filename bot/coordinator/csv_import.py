@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import UserError
+from bot.files import read_input_file
 from criteria import transition_rules as rules
 from criteria.eras import era_by_name, to_western
 from renderers.messages import message
@@ -199,12 +200,7 @@ def parse_registry_csv(text: str, path: Path) -> CsvResult:
 
 def read_registry_csv(path: Path) -> CsvResult:
     """Read and validate the CSV file at ``path``."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(message("coordinator.csv_not_found", path=str(path))) from None
-    except OSError as exc:
-        raise UserError(
-            message("coordinator.csv_unreadable", path=str(path), reason=exc.strerror or str(exc))
-        ) from exc
+    raw = read_input_file(
+        path, not_found="coordinator.csv_not_found", unreadable="coordinator.csv_unreadable"
+    )
     return parse_registry_csv(decode(raw, path), path)

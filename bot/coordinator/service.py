@@ -83,7 +83,14 @@ class CoordinatorService:
     # --- the registry --------------------------------------------------------------------------
 
     def import_entries(self, entries: Sequence[RegistryEntry]) -> tuple[int, int]:
-        """Save the entries (one transaction); returns (new, updated)."""
+        """Save the entries, bind their contacts and make person contacts staff, all in one
+        transaction (a run killed mid-way leaves nothing half-bound); returns (new, updated)."""
+        with self.store.transaction():
+            known = self._import(entries)
+        updated = sum(1 for e in entries if e.name in known)
+        return len(entries) - updated, updated
+
+    def _import(self, entries: Sequence[RegistryEntry]) -> set[str]:
         known = {e.name for e in self.registry.entries()}
         self.registry.save(entries, at=self.clock())
         for entry in entries:
@@ -97,8 +104,7 @@ class CoordinatorService:
                     person = self.store.person(target, channel=channel, external_id=target)
                     lab = Lab(saved.lab_id, entry.name)
                     Policy(self.store).add_staff(person.id, lab, granted_by=None)
-        updated = sum(1 for e in entries if e.name in known)
-        return len(entries) - updated, updated
+        return known
 
     def view(self, entry: RegistryEntry, today: dt.date) -> LabView:
         end = self.planner.deadline_of(entry)

@@ -15,6 +15,8 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from criteria.bounded import bounded_int
+
 MAX_BYTES = 64
 SEP = "|"
 
@@ -79,7 +81,8 @@ def decode(raw: str, step_ids: Iterable[str]) -> CallbackData | None:
     parts = raw.split(SEP)
     try:
         if parts[0] == "e" and len(parts) == 2:
-            return EditData(int(parts[1]))
+            number = bounded_int(parts[1])
+            return EditData(number) if number is not None else None
         if parts[0] not in ("p", "m") or len(parts) != 3:
             return None
         kind, key, value = parts
@@ -91,6 +94,7 @@ def decode(raw: str, step_ids: Iterable[str]) -> CallbackData | None:
             step_id = found
         if kind == "p":
             return PickData(step_id, value)
-        return ToggleData(step_id, int(value))
+        mask = bounded_int(value)
+        return ToggleData(step_id, mask) if mask is not None else None
     except ValueError:
         return None
