@@ -13,11 +13,12 @@ from __future__ import annotations
 import io
 import zipfile
 
+from bot.files import MAX_FILE_BYTES
 from bot.plan_import.errors import PlanError
 
-MAX_INPUT_BYTES = 5 * 1024 * 1024
-"""The largest file dxlab reads as input (a 実施計画書 is typically 30–300 KB). Shared by every
-input path that accepts a file from a person: CLI import and chat uploads."""
+MAX_INPUT_BYTES = MAX_FILE_BYTES
+"""The largest file dxlab reads as input (a 実施計画書 is typically 30–300 KB): the one limit of
+``bot.files``, shared by every input path (CLI check/render/import, chat uploads)."""
 
 MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
 """The most a package may inflate to, summed over its entries."""
