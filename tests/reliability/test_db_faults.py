@@ -312,7 +312,7 @@ def test_a_read_only_database_is_a_clear_error_and_nothing_lost(
     assert str(db) in err and ("書き込" in err or "読み取り専用" in err)
     other = tmp_path / "other.json"
     other.write_text('{"vision": "別のビジョン"}', encoding="utf-8")
-    assert main(["import", str(other), "--lab", LAB, "--db", str(db)]) == 2
+    assert main(["import", str(other), "--lab", LAB, "--db", str(db), "--yes"]) == 2
     _no_traceback(capsys.readouterr().err)
     for path in read_only:
         if os.geteuid() == 0:
