@@ -42,13 +42,15 @@ _MAIN_PART = "word/document.xml"
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}"
+    """5 MB as 「5」, 5.3 MB as 「5.3」 (a size just over the limit is never shown as the limit)."""
+    value = size / (1024 * 1024)
+    return f"{value:g}" if value == int(value) else f"{max(value, 0.1):.1f}".rstrip("0").rstrip(".")
 
 
 def check_size(size: int, *, name: str) -> None:
     """Refuse a file over ``MAX_INPUT_BYTES`` (before downloading or reading it when possible)."""
     if size > MAX_INPUT_BYTES:
-        raise PlanError("too_large", name=name, size=_megabytes(size), limit=_megabytes(MAX_INPUT_BYTES))
+        raise PlanError("too_large", name=name, limit=_megabytes(MAX_INPUT_BYTES))
 
 
 def check_package(data: bytes, *, name: str) -> None:
