@@ -9,22 +9,48 @@ it survives a restart; skipping or leaving it keeps what was typed.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from dialogs import inputs, progress, registry, views
-from dialogs.flow import RecordField, RecordSpec, Step
-from dialogs.replies import RecordFieldQuestion
-from dialogs.state import RecordEntry
+from dialogs.flow import Flow, RecordField, RecordSpec, Step
+from dialogs.replies import RecordFieldQuestion, Reply
+from dialogs.state import Cursor, Draft, RecordEntry
 from dialogs.words import fold, words
 
-if TYPE_CHECKING:
-    from dialogs.engine import _Turn
+
+class TurnContext(Protocol):
+    """What the records sub-dialog needs of the engine's turn (the engine's ``_Turn`` is one).
+
+    Declared here, so records never imports the engine (the engine imports records)."""
+
+    flow: Flow
+    replies: list[Reply]
+
+    @property
+    def draft(self) -> Draft: ...
+
+    @property
+    def cursor(self) -> Cursor: ...
+
+    def set_cursor(self, **changes: Any) -> None: ...
+
+    def set_draft(self, draft: Draft) -> None: ...
+
+    def say(self, key: str, **params: Any) -> None: ...
+
+    def go(self, step: Step | None) -> None: ...
+
+    def previous_step(self, before: Step | None) -> Step | None: ...
+
+    def advance(self, after: Step) -> None: ...
+
+    def save(self, path: str, value: Any, *, title: str) -> None: ...
 
 
 class RecordTurn:
     """The records part of one turn, for one records step."""
 
-    def __init__(self, turn: _Turn, step: Step) -> None:
+    def __init__(self, turn: TurnContext, step: Step) -> None:
         assert step.record is not None
         self.turn = turn
         self.step = step

@@ -7,7 +7,9 @@ nothing of the dialog: drafts are answers keyed by field path, cursors are opaqu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -74,6 +76,19 @@ class HistoryEntry:
     person: str
     channel: str
     at: str
+
+
+class SQLDatabase(Protocol):
+    """The public transaction API of an SQL store, for the feature tables kept beside the drafts
+    (roles, the coordinators' registry): one ``BEGIN IMMEDIATE`` write transaction, and reads."""
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction: committed when the block ends, rolled back when it raises."""
+        ...
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of one read (database errors become ``StorageError``)."""
+        ...
 
 
 class Store(Protocol):

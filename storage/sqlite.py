@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -102,6 +102,17 @@ class SQLiteStore(ChannelTables):
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    # --- the public transaction API (``storage.base.SQLDatabase``) -----------------------------
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` write transaction, for the feature tables (roles, registry)."""
+        return self._write()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of one read on this thread's connection."""
+        with self._errors():
+            return self._conn().execute(sql, tuple(params)).fetchall()
 
     def close(self) -> None:
         with self._lock:

@@ -23,7 +23,7 @@ from bot.errors import UserError
 from criteria import transition_rules as rules
 from criteria.eras import era_by_name, to_western
 from renderers.messages import message
-from storage.registry import RegistryEntry
+from storage.lab_registry import RegistryEntry
 
 _COLUMNS_FILE = Path(__file__).with_name("columns.yaml")
 REQUIRED = ("name", "kind")

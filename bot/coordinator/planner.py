@@ -16,14 +16,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.coordinator.delivery import CONSOLE, SLACK, TELEGRAM
+from bot.coordinator.notifiers import CONSOLE, SLACK, TELEGRAM
 from bot.service import DialogService
 from criteria import transition_rules as rules
 from criteria.eras import wareki_date
 from criteria.report import CheckReport
 from renderers.messages import message
 from storage.base import Lab
-from storage.registry import NO_CONTACT, NewReminder, RegistryEntry, RegistryStore
+from storage.lab_registry import NO_CONTACT, NewReminder, RegistryEntry, RegistryStore
 
 log = logging.getLogger(__name__)
 MAX_LACKS = 3

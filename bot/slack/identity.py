@@ -19,12 +19,10 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 from bot.roles import Action, PermissionDenied, Policy
 from bot.service import DialogService, Session
 from storage.base import Lab, Person
-from storage.sqlite import SQLiteStore
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +74,8 @@ class Identity:
         return self.store.person(name, channel=CHANNEL, external_id=user_id)
 
     def policy(self) -> Policy:
-        """The roles policy (``DXLAB_ADMINS`` read now, so a change applies without a restart)."""
-        return Policy(cast(SQLiteStore, self.store))
+        """The roles policy (``DXLAB_ADMINS`` read at each check, so a change applies at once)."""
+        return self.service.policy
 
     def refusal(self, session: Session, action: Action = Action.EDIT_DRAFT) -> str | None:
         """Why the person may not ``action`` the session's lab (claimed first when unclaimed)."""

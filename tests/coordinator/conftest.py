@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.coordinator.delivery import DeliveryError, Outgoing
+from bot.coordinator.notifiers import DeliveryError, Outgoing
 from bot.coordinator.runner import JST, NudgeRunner, RetryPolicy
 from bot.coordinator.service import CoordinatorService
 from bot.service import DialogService
 from bot.wiring import build_engine
 from criteria import transition_rules as rules
 from storage import SQLiteStore
-from storage.registry import RegistryEntry
+from storage.lab_registry import RegistryEntry
 
 
 class Clock:

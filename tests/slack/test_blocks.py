@@ -98,10 +98,11 @@ def test_every_slack_message_renders() -> None:
 
 def test_serve_without_tokens_says_what_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from bot.slack.app import serve
+    from bot.wiring import channel_runtime
 
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(UserError) as caught:
-        serve(argparse.Namespace(db=str(tmp_path / "x.db"), port=0, host="127.0.0.1"))
+        serve(argparse.Namespace(db=str(tmp_path / "x.db"), port=0, host="127.0.0.1"), channel_runtime())
     assert "SLACK_BOT_TOKEN" in caught.value.message and "SLACK_SIGNING_SECRET" in caught.value.message
