@@ -102,7 +102,7 @@ class Store(Protocol):
 
     def labs(self) -> list[Lab]: ...
 
-    def person(self, name: str, *, channel: str = "console", external_id: str | None = None) -> Person:
+    def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         """The person known on ``channel`` as ``external_id`` (default: the name), created when new."""
         ...
 

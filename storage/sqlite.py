@@ -143,7 +143,7 @@ class SQLiteStore(ChannelTables):
             rows = self._conn().execute("SELECT id, name FROM labs ORDER BY name").fetchall()
         return [Lab(r[0], r[1]) for r in rows]
 
-    def person(self, name: str, *, channel: str = "console", external_id: str | None = None) -> Person:
+    def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         key = external_id if external_id is not None else name
         sql = (
             "SELECT p.id, p.name FROM identities i JOIN people p ON p.id = i.person_id "

@@ -136,8 +136,9 @@ def _entry(row: dict[str, str], problems: list[str]) -> RegistryEntry | None:
         status=status,
         iot_selected_on=selected,
         transition_deadline=own_deadline,
-        contact_slack=slack,
-        contact_telegram=telegram,
+        contacts=tuple(
+            (channel, target) for channel, target in (("slack", slack), ("telegram", telegram)) if target
+        ),
     )
 
 

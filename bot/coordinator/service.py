@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.coordinator.notifiers import SLACK, TELEGRAM, Notifier
-from bot.coordinator.planner import Planner
+from bot.coordinator.planner import Planner, contact_on
 from bot.coordinator.runner import JST, Clock, NudgeRunner, RetryPolicy, system_clock
 from bot.roles import Action
 from bot.service import DialogService
@@ -47,8 +47,9 @@ class LabView:
             "iot_selected_on": e.iot_selected_on,
             "status": e.status,
             "status_label": rules.status_label(e.status),
-            "contact_slack": e.contact_slack or None,
-            "contact_telegram": e.contact_telegram or None,
+            "contact_slack": contact_on(e, SLACK) or None,
+            "contact_telegram": contact_on(e, TELEGRAM) or None,
+            "contacts": [{"channel": c, "id": x} for c, x in e.contacts],
             "transition_deadline": e.transition_deadline,
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "days_left": self.days_left,
@@ -87,7 +88,7 @@ class CoordinatorService:
         for entry in entries:
             saved = self.registry.entry(entry.name)
             assert saved is not None
-            for channel, target in ((SLACK, entry.contact_slack), (TELEGRAM, entry.contact_telegram)):
+            for channel, target in entry.contacts:
                 if target and self.store.bound_lab(channel, target) is None:
                     self.store.bind(channel, target, saved.lab_id)
                 if target and _is_person(channel, target):

@@ -62,9 +62,13 @@ class Crash(BaseException):
     """The process dies (not an Exception: nothing catches it)."""
 
 
-def entry(name: str, **fields: object) -> RegistryEntry:
+def entry(
+    name: str, *, contact_slack: str = "", contact_telegram: str = "", **fields: object
+) -> RegistryEntry:
+    """A registry entry; ``contact_slack`` / ``contact_telegram`` as the CSV's columns give them."""
     values: dict[str, object] = {"kind": "iot", "status": "not_started"} | fields
-    return RegistryEntry(name=name, **values)  # type: ignore[arg-type]
+    contacts = tuple((c, x) for c, x in (("slack", contact_slack), ("telegram", contact_telegram)) if x)
+    return RegistryEntry(name=name, contacts=contacts, **values)  # type: ignore[arg-type]
 
 
 class World:
