@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Protocol
 
-from dialogs import inputs, progress, registry, views
+from dialogs import flow_names, inputs, progress, views
 from dialogs.flow import Flow, RecordField, RecordSpec, Step
 from dialogs.replies import RecordFieldQuestion, Reply
 from dialogs.state import Cursor, Draft, RecordEntry
@@ -184,7 +184,7 @@ class RecordTurn:
         else:
             values[spec_field.name] = result.value
         if spec_field.derive is not None:
-            derived = registry.derive(spec_field.derive, values)
+            derived = flow_names.derive(spec_field.derive, values)
             if derived:
                 for key, value in derived.items():
                     if entry.editing is not None or not values.get(key):
@@ -271,7 +271,7 @@ class RecordTurn:
                 record[spec_field.name] = result.value
         for spec_field in self.spec.fields:
             if spec_field.derive is not None and record.get(spec_field.name):
-                for key, value in registry.derive(spec_field.derive, record).items():
+                for key, value in flow_names.derive(spec_field.derive, record).items():
                     if record.get(key) in (None, ""):
                         record[key] = value
         if errors:

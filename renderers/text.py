@@ -76,9 +76,3 @@ def render_reply(reply: Reply, *, escape: Callable[[str], str] = terminal_safe, 
         return message(f"dialog.{reply.key}", escape=escape, **dict(reply.params))
     template = environment(folder, escape).get_template(template_name(reply))
     return template.render(r=reply).strip("\n")
-
-
-def render_replies(replies: list[Reply], *, escape: Callable[[str], str] = terminal_safe) -> str:
-    """Several replies, separated by blank lines where needed."""
-    parts = [render_reply(r, escape=escape) for r in replies]
-    return "\n".join(p for p in parts if p)
