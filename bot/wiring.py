@@ -52,12 +52,17 @@ def storage_message(exc: StorageError) -> str:
     return message(key, path=exc.path, detail=exc.detail)
 
 
+#: The Application field that says the lab moves from a 地方版IoT推進ラボ (criteria.application).
+TRANSITION_FIELD = "transition_from_iot_lab"
+
+
 def build_engine() -> Engine:
     """The engine with the shipped flow, the checks and the transition gap."""
     return Engine(
         checker=run_checks,
         transition_gap=transition.gap_items,
         transition_viewpoints=transition.marked_viewpoints,
+        transition_field=TRANSITION_FIELD,
     )
 
 

@@ -1,8 +1,11 @@
 """The conversation engine: ``handle(state, event) -> (new_state, replies)``, pure and synchronous.
 
-Owns the rules of the dialog: which question comes next, how answers, commands and records are
-taken, which answers are flagged 要再確認 when one they depend on changes, and which findings an
-answer changed. It performs no I/O; storage and platforms are the adapters' business.
+Owns the rules of the dialog: which question comes next, how commands are taken, which answers
+are flagged 要再確認 when one they depend on changes, and which findings an answer changed. What
+a step does with an answer, a button or an action is its step handler's (``dialogs.steps``,
+``dialogs.records``), chosen by the step's kind; the engine names no step and no field (the
+transition question's field comes from the composition root). It performs no I/O; storage and
+platforms are the adapters' business.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from typing import Any
 from criteria.application import Application
 from criteria.checking import run_checks
 from criteria.report import CheckReport
-from dialogs import inputs, progress, views
-from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
+from dialogs import progress, views
+from dialogs.events import Act, Command, Event, Pick, Start, SubmitRecord, Text
 from dialogs.flow import Flow, Step, default_flow
 from dialogs.records import RecordTurn
 from dialogs.replies import (
@@ -27,17 +30,19 @@ from dialogs.replies import (
     Goodbye,
     HelpText,
     Notice,
-    Question,
     Reply,
     TransitionGap,
 )
 from dialogs.state import Cursor, DialogState, Draft, digest
+from dialogs.steps import QuestionStep, StepHandler, TurnContext
 from dialogs.words import CommandName, fold, words
 
 Checker = Callable[[Application], CheckReport]
 GapProvider = Callable[[], tuple[tuple[str, str], ...]]
 TransitionMarks = Callable[[], frozenset[str]]
 DONE = "__done__"
+#: Step kind → its handler; every other kind is an ordinary question.
+HANDLERS: dict[str, Callable[[TurnContext, Step], StepHandler]] = {"records": RecordTurn}
 REPORT_CACHE_SIZE = 1024  # about 20 KB a report; one per recently active draft
 
 
@@ -59,11 +64,15 @@ class Engine:
         checker: Checker = run_checks,
         transition_gap: GapProvider = _no_gap,
         transition_viewpoints: TransitionMarks = _no_marks,
+        transition_field: str = "",
     ) -> None:
+        """``transition_field`` is the yes/no answer that says the lab moves from a 地方版IoT推進ラボ:
+        answering it yes shows ``transition_gap``, and the scorecard marks ``transition_viewpoints``."""
         self.flow = flow or default_flow()
         self.checker = checker
         self.transition_gap = transition_gap
         self.transition_viewpoints = transition_viewpoints
+        self.transition_field = transition_field
         self._reports: OrderedDict[str, CheckReport] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -87,6 +96,8 @@ class Engine:
                 turn.command(event.name, event.argument)
         elif isinstance(event, Pick):
             turn.pick(event.step_id, event.value)
+        elif isinstance(event, Act):
+            turn.act(event.step_id, event.action, event.value)
         elif isinstance(event, SubmitRecord):
             turn.submit_record(event.step_id, dict(event.values), event.index)
         return turn.state, turn.replies
@@ -136,6 +147,10 @@ class _Turn:
     def say(self, key: str, **params: Any) -> None:
         self.replies.append(Notice(key, params))
 
+    def handler(self, step: Step) -> StepHandler:
+        """The handler of ``step``'s kind, for this turn."""
+        return HANDLERS.get(step.kind, QuestionStep)(self, step)
+
     def current_step(self) -> Step | None:
         step_id = self.cursor.step_id
         if step_id is None or not self.flow.has_step(step_id):
@@ -156,27 +171,7 @@ class _Turn:
         if step is None:
             self.go(self.first_step())
             return
-        if step.kind == "records":
-            RecordTurn(self, step).ask()
-            return
-        self.set_cursor(shown=digest(self.draft.answers.get(step.field)))
-        self.replies.append(
-            Question(
-                step_id=step.id,
-                field=step.field,
-                kind=step.kind,
-                title=step.title,
-                prompt=step.prompt,
-                example=step.example,
-                help=step.help,
-                required=step.required,
-                choices=step.choices,
-                progress=progress.progress(self.flow, self.draft, step),
-                current=progress.current_display(step, self.draft),
-                answered_by=self.draft.authors.get(step.field, ""),
-                needs_review=step.field in self.draft.review,
-            )
-        )
+        self.handler(step).ask()
 
     def go(self, step: Step | None) -> None:
         """Move to ``step`` (or to the end when ``None``) and ask it."""
@@ -249,17 +244,27 @@ class _Turn:
         if step is None:
             self.go(self.first_step())
             return
-        if step.kind == "records":
-            RecordTurn(self, step).text(text)
-            return
-        self.answer(step, text)
+        self.handler(step).text(text)
 
-    def pick(self, step_id: str, value: str) -> None:
+    def button_step(self, step_id: str) -> Step | None:
+        """The step a button was shown with, if it is still the one asked (else says it is stale)."""
+        step = self.current_step()
         if self.cursor.step_id != step_id or self.cursor.done or self.cursor.awaiting == "edit_menu":
+            step = None
+        if step is None:
             self.say("stale_button")
             self.ask()
-            return
-        self.text(value)
+        return step
+
+    def pick(self, step_id: str, value: str) -> None:
+        step = self.button_step(step_id)
+        if step is not None:
+            self.handler(step).pick(value)
+
+    def act(self, step_id: str, action: str, value: str) -> None:
+        step = self.button_step(step_id)
+        if step is not None:
+            self.handler(step).act(action, value)
 
     def submit_record(self, step_id: str, values: dict[str, Any], index: int | None) -> None:
         if not self.flow.has_step(step_id) or self.flow.step(step_id).kind != "records":
@@ -271,23 +276,6 @@ class _Turn:
         RecordTurn(self, step).submit(values, index)
 
     # --- answers ---------------------------------------------------------------------------
-
-    def answer(self, step: Step, text: str) -> None:
-        if inputs.is_blank(text):
-            if step.required and not self.draft.has_answer(step.field):
-                self.say("empty_required", title=step.title, example=step.example)
-                self.ask()
-                return
-            self.skip()
-            return
-        result = inputs.parse_step(step, text)
-        if isinstance(result, inputs.Invalid):
-            self.say(result.key, **dict(result.params))
-            self.ask()
-            return
-        self.notice_overwrite(step)
-        self.save(step.field, result.value, title=step.title)
-        self.advance(step)
 
     def notice_overwrite(self, step: Step) -> None:
         """Tell the person when someone else answered this question after it was shown to them."""
@@ -332,7 +320,8 @@ class _Turn:
         self.say("saved", title=title)
         if flagged:
             self.say("flagged_review", titles=flagged)
-        if path == "transition_from_iot_lab" and value is True and before.answers.get(path) is not True:
+        transition = self.engine.transition_field
+        if transition and path == transition and value is True and before.answers.get(path) is not True:
             gap = self.engine.transition_gap()
             if gap:
                 self.replies.append(TransitionGap(gap))
@@ -366,9 +355,11 @@ class _Turn:
         if step is None or self.cursor.done:
             self.ask()
             return
-        if step.kind == "records" and self.cursor.entry is not None:
-            RecordTurn(self, step).skip_field()
-            return
+        if not self.handler(step).skip():
+            self.skip_step(step)
+
+    def skip_step(self, step: Step) -> None:
+        """Leave ``step`` as it is (its answer kept, or marked skipped) and go on."""
         if self.draft.has_answer(step.field) or step.field in self.draft.answers:
             if step.field in self.draft.review:
                 self.set_draft(replace(self.draft, review=self.draft.review - {step.field}))
@@ -413,13 +404,7 @@ class _Turn:
             self.ask()
             return
         step = self.current_step()
-        if (
-            step is not None
-            and step.kind == "records"
-            and self.cursor.entry is not None
-            and not self.cursor.done
-        ):
-            RecordTurn(self, step).back()
+        if step is not None and not self.cursor.done and self.handler(step).back():
             return
         previous = self.previous_step(None if self.cursor.done else step)
         if previous is None:
@@ -430,7 +415,8 @@ class _Turn:
         self.go(previous)
 
     def transition_marks(self) -> frozenset[str]:
-        if self.draft.answers.get("transition_from_iot_lab") is True:
+        transition = self.engine.transition_field
+        if transition and self.draft.answers.get(transition) is True:
             return self.engine.transition_viewpoints()
         return frozenset()
 

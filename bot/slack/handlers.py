@@ -33,13 +33,14 @@ from bot.slack import forms
 from bot.slack.identity import Identity
 from bot.slack.inbox import CHANNEL, action_key, command_key, event_id, message_key, view_key
 from bot.slack.settings import SlackSettings
-from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
+from dialogs.events import Act, Command, Event, Pick, Start, SubmitRecord, Text
 from dialogs.replies import ExportRequest, Notice, Scorecard
 from dialogs.state import Cursor, DialogState
 from dialogs.words import COMMAND_NAMES, CommandName
 from renderers.messages import message
 from renderers.slack.blocks import SlackMessage, render_messages, text_message
 from renderers.slack.elements import (
+    ACT,
     COMMAND,
     EDIT_PICK,
     FORM,
@@ -376,6 +377,8 @@ class SlackAdapter:
             name = action_id.removeprefix(COMMAND + "_")
             expect = step_id if name in POSITION_COMMANDS and step_id else None
             event = Start() if name == "start" else Command(_command(name), step_id=expect)
+        elif action_id.startswith(ACT + "_"):
+            event = Act(step_id, str(data.get("a") or ""), str(data.get("v") or ""))
         elif action_id.startswith(EDIT_PICK):
             event = Command("edit", str(chosen or ""))
         else:

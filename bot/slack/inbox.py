@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from bot.slack.identity import CHANNEL
-from renderers.slack.elements import COMMAND, EDIT_PICK, MULTI_SUBMIT, PICK
+from renderers.slack.elements import ACT, COMMAND, EDIT_PICK, MULTI_SUBMIT, PICK
 from storage.base import Store
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def view_key(body: Mapping[str, Any]) -> str:
 
 def runs_turn(action_id: str) -> bool:
     """Whether a button or select runs a dialog turn (not opening a modal, not ticking a box)."""
-    return action_id == MULTI_SUBMIT or action_id.startswith((PICK, COMMAND + "_", EDIT_PICK))
+    return action_id == MULTI_SUBMIT or action_id.startswith((PICK, ACT + "_", COMMAND + "_", EDIT_PICK))
 
 
 def inbound_id(kind: Kind, body: Mapping[str, Any], turn_commands: frozenset[str]) -> str | None:

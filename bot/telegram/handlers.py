@@ -41,10 +41,10 @@ from bot.roles import Action, PermissionDenied
 from bot.service import DialogService, Session
 from bot.telegram.identity import CHANNEL, Identity, Sender
 from bot.telegram.sender import Delivery, ExportFailure, ExportFile, Target
-from dialogs.events import Command, Event, Pick, Start, Text
+from dialogs.events import Act, Command, Event, Pick, Start, Text
 from dialogs.replies import ExportRequest, Reply
 from renderers.messages import message
-from renderers.telegram.callbacks import EditData, PickData, ToggleData, decode
+from renderers.telegram.callbacks import ActData, EditData, PickData, ToggleData, decode
 from renderers.telegram.html import escape_html, split_html
 from renderers.telegram.keyboards import multichoice_keyboard
 
@@ -116,7 +116,7 @@ class TelegramDialog:
         query, msg = update.callback_query, update.message
         if query is not None:
             data = decode(query.data or "", self.step_ids) if query.message is not None else None
-            if isinstance(data, PickData | EditData) and query.message is not None:
+            if isinstance(data, PickData | EditData | ActData) and query.message is not None:
                 return callback_event_id(query.message.chat.id, query.message.message_id)
             return None
         if msg is None or msg.text is None or msg.from_user is None:
@@ -285,7 +285,7 @@ class TelegramDialog:
         await self._dialog(update, context, Text(msg.text), event_id=str(update.update_id))
 
     async def on_callback(self, update: Update, context: Context) -> None:
-        """A button: a choice (→ Pick), a multichoice toggle, or an edit-menu entry."""
+        """A button: a choice (→ Pick), an action (→ Act), a multichoice toggle, or an edit-menu entry."""
         query = update.callback_query
         if query is None or query.message is None:
             return
@@ -299,12 +299,13 @@ class TelegramDialog:
             await answer(query)
             await query.edit_message_reply_markup(multichoice_keyboard(step.id, step.choices, data.mask))
             return
-        event: Event = (
-            Pick(data.step_id, data.value)
-            if isinstance(data, PickData)
-            else Command("edit", str(data.number))
-        )
-        assert isinstance(data, PickData | EditData)
+        event: Event
+        if isinstance(data, PickData):
+            event = Pick(data.step_id, data.value)
+        elif isinstance(data, ActData):
+            event = Act(data.step_id, data.action, data.value)
+        else:
+            event = Command("edit", str(data.number))
         result = await self._dialog(update, context, event, event_id=callback_event_id(chat_id, message_id))
         delivery = Delivery(context.bot)
         if result is not None and result.replies is None:

@@ -6,7 +6,8 @@ values are short choice numbers. A step id that would not fit is replaced by a s
 stays valid across restarts without any table.
 
 Formats: ``p|<step>|<value>`` a choice (→ ``Pick``), ``m|<step>|<mask>`` a multichoice toggle (the
-whole selection as a bit mask, so a repeated press is harmless), ``e|<number>`` an edit-menu entry.
+whole selection as a bit mask, so a repeated press is harmless), ``e|<number>`` an edit-menu entry,
+``a|<step>|<action>:<value>`` an action with its value (→ ``Act``: a record menu's buttons).
 """
 
 from __future__ import annotations
@@ -42,7 +43,16 @@ class EditData:
     number: int
 
 
-CallbackData = PickData | ToggleData | EditData
+@dataclass(frozen=True)
+class ActData:
+    """An action button of ``step_id``: ``action`` (a record menu's add/done/edit/delete) and its value."""
+
+    step_id: str
+    action: str
+    value: str = ""
+
+
+CallbackData = PickData | ToggleData | EditData | ActData
 
 
 def _size(text: str) -> int:
@@ -71,6 +81,8 @@ def encode(data: CallbackData) -> str:
         return _pack("p", data.step_id, data.value)
     if isinstance(data, ToggleData):
         return _pack("m", data.step_id, str(data.mask))
+    if isinstance(data, ActData):
+        return _pack("a", data.step_id, f"{data.action}:{data.value}")
     return f"e{SEP}{int(data.number)}"
 
 
@@ -80,7 +92,7 @@ def decode(raw: str, step_ids: Iterable[str]) -> CallbackData | None:
     try:
         if parts[0] == "e" and len(parts) == 2:
             return EditData(int(parts[1]))
-        if parts[0] not in ("p", "m") or len(parts) != 3:
+        if parts[0] not in ("p", "m", "a") or len(parts) != 3:
             return None
         kind, key, value = parts
         step_id = key
@@ -91,6 +103,9 @@ def decode(raw: str, step_ids: Iterable[str]) -> CallbackData | None:
             step_id = found
         if kind == "p":
             return PickData(step_id, value)
+        if kind == "a":
+            action, sep, argument = value.partition(":")
+            return ActData(step_id, action, argument) if sep and action else None
         return ToggleData(step_id, int(value))
     except ValueError:
         return None

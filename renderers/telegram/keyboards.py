@@ -11,12 +11,14 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from dialogs.events import RECORD_ADD, RECORD_DELETE, RECORD_DONE, RECORD_EDIT
 from dialogs.flow import Choice
 from dialogs.replies import EditMenu, Question, RecordFieldQuestion, RecordMenu, Reply
 from renderers.messages import message
-from renderers.telegram.callbacks import EditData, PickData, ToggleData, encode
+from renderers.telegram.callbacks import ActData, EditData, PickData, ToggleData, encode
 
 EDIT_COLUMNS = 6
+MAX_RECORD_ROWS = 20  # Telegram allows 100 buttons; a menu of 20 records stays readable
 MAX_LABEL = 60
 
 
@@ -24,7 +26,7 @@ def _label(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
-def _button(label: str, data: PickData | ToggleData | EditData) -> InlineKeyboardButton:
+def _button(label: str, data: PickData | ToggleData | EditData | ActData) -> InlineKeyboardButton:
     return InlineKeyboardButton(_label(label), callback_data=encode(data))
 
 
@@ -48,13 +50,20 @@ def multichoice_keyboard(step_id: str, choices: Sequence[Choice], mask: int = 0)
     return InlineKeyboardMarkup(rows)
 
 
-def record_menu_keyboard(step_id: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def record_menu_keyboard(step_id: str, count: int = 0) -> InlineKeyboardMarkup:
+    """追加 and 完了, and for each record so far 編集 N / 削除 N (actions, nothing to type)."""
+    rows = [
+        [_button(message("telegram.record_add"), ActData(step_id, RECORD_ADD))],
+        [_button(message("telegram.record_done"), ActData(step_id, RECORD_DONE))],
+    ]
+    rows += [
         [
-            [_button(message("telegram.record_add"), PickData(step_id, "1"))],
-            [_button(message("telegram.record_done"), PickData(step_id, "2"))],
+            _button(message("telegram.record_edit_n", number=n), ActData(step_id, RECORD_EDIT, str(n))),
+            _button(message("telegram.record_delete_n", number=n), ActData(step_id, RECORD_DELETE, str(n))),
         ]
-    )
+        for n in range(1, min(count, MAX_RECORD_ROWS) + 1)
+    ]
+    return InlineKeyboardMarkup(rows)
 
 
 def edit_menu_keyboard(menu: EditMenu) -> InlineKeyboardMarkup:
@@ -71,7 +80,7 @@ def keyboard_for(reply: Reply) -> InlineKeyboardMarkup | None:
     if isinstance(reply, RecordFieldQuestion) and reply.choices:
         return choice_keyboard(reply.step_id, reply.choices)
     if isinstance(reply, RecordMenu):
-        return record_menu_keyboard(reply.step_id)
+        return record_menu_keyboard(reply.step_id, len(reply.records))
     if isinstance(reply, EditMenu) and reply.items:
         return edit_menu_keyboard(reply)
     return None
