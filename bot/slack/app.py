@@ -13,6 +13,7 @@ import argparse
 import logging
 import os
 import re
+import signal
 import sys
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
@@ -195,8 +196,34 @@ def _reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+class Terminated(Exception):
+    """SIGTERM arrived: stop serving and clean up (the ``finally`` blocks run, exit status 0)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def serve(args: argparse.Namespace, runtime: Runtime) -> int:
-    """``dxlab serve slack``: HTTP mode on ``--port`` (or ``PORT``), Socket Mode with an app token."""
+    """``dxlab serve slack``: HTTP mode on ``--port`` (or ``PORT``), Socket Mode with an app token.
+
+    SIGTERM (``docker stop``, systemd) ends it like Ctrl-C: the server closes, the scheduled nudge
+    stops, the database is closed, and the exit status is 0."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (tests): no handler
+        previous = None
+    try:
+        return _serve(args, runtime)
+    except Terminated:
+        sys.stderr.write(message("slack.stopped") + "\n")
+        return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(args: argparse.Namespace, runtime: Runtime) -> int:
     load_dotenv()
     settings = SlackSettings.from_env()
     missing = settings.missing()

@@ -30,7 +30,7 @@ from bot.exporter import export_to_dir
 from bot.roles import Action
 from bot.service import DialogService, Session, to_engine_draft
 from bot.slack import forms
-from bot.slack.identity import Identity
+from bot.slack.identity import Identity, is_own_lab
 from bot.slack.inbox import CHANNEL, action_key, command_key, event_id, message_key, view_key
 from bot.slack.settings import SlackSettings
 from dialogs.events import Act, Command, Event, Pick, Start, SubmitRecord, Text
@@ -124,25 +124,48 @@ class SlackAdapter:
         channel: str,
         key: str,
         replay: bool = False,
-    ) -> None:
+        pressed: Mapping[str, Any] | None = None,
+    ) -> bool:
         """One engine turn; replies posted to ``channel``; nothing when ``key`` was already done.
+        ``True`` when the turn was applied now.
 
         A refused turn records nothing and leaves the inbox (it will never apply); replayed from
-        the inbox (``replay``) it is skipped quietly.
+        the inbox (``replay``) it is skipped quietly. ``pressed`` is the block action whose button
+        ran the turn: its message then shows what was chosen instead of live buttons.
         """
         with self._lock(session.person.id):
             outcome = self.router.turn(session, event, event_id=event_id(key))
         if outcome.refusal is not None:
             if not replay:
                 self.say(client, channel, "session_denied", reason=outcome.refusal)
-            return
+            return False
         replies = outcome.replies
         if replies is None:
-            return
+            return False
+        if pressed is not None:
+            self.mark_answered(client, pressed, self.chosen_label(pressed))
         self.post(client, channel, render_messages(replies))
         for reply in replies:
             if isinstance(reply, ExportRequest):
                 self.export(client, session, channel, reply.format)
+        return True
+
+    def chosen_label(self, body: Mapping[str, Any]) -> str:
+        """What the person chose: the pressed button's text, the select's option, the ticked boxes."""
+        action = (body.get("actions") or [{}])[0]
+        for source in (action.get("text"), (action.get("selected_option") or {}).get("text")):
+            if isinstance(source, Mapping) and source.get("text"):
+                return str(source["text"])
+        data = decode(action.get("value"))
+        step_id = str(data.get("s") or "")
+        flow = self.service.engine.flow
+        if str(action.get("action_id") or "") == MULTI_SUBMIT and flow.has_step(step_id):
+            picked = set(_checked(body.get("state") or {}, step_id))
+            return "、".join(c.label for c in flow.step(step_id).choices if c.value in picked)
+        if flow.has_step(step_id):
+            value = str(data.get("v") or "")
+            return next((c.label for c in flow.step(step_id).choices if c.value == value), value)
+        return ""
 
     def permitted(
         self,
@@ -226,7 +249,17 @@ class SlackAdapter:
         )
         _, replies = self.service.engine.handle(state, Command("status"))  # pure: nothing is written
         card = next(r for r in replies if isinstance(r, Scorecard))
-        client.views_publish(user_id=user, view=home_view(HomeModel(session.lab.name, card)))
+        client.views_publish(user_id=user, view=home_view(HomeModel(self.lab_title(session), card)))
+
+    def lab_title(self, session: Session) -> str:
+        """The lab as people know it: the name written in the draft, else the lab's own name (a
+        user's own lab, ``slack:U…``, is never shown as such)."""
+        written = self.service.application(session.lab).lab_name
+        if written:
+            return written
+        if is_own_lab(session.lab.name):
+            return message("slack.home_lab_unnamed")
+        return session.lab.name
 
     # --- the slash command ---------------------------------------------------------------------
 
@@ -296,7 +329,7 @@ class SlackAdapter:
         invocation = self.router.invocation(str(data.get("a") or ""), str(data.get("v") or ""))
         if invocation is None or invocation.command.turn:
             return
-        self.mark_answered(client, body, str((action.get("text") or {}).get("text") or ""))
+        self.mark_answered(client, body, self.chosen_label(body))
         caller = Caller(self.identity.person(str(body["user"]["id"])), CHANNEL, PREFIX)
         self.deliver(client, channel, self.router.run(caller, invocation))
 
@@ -308,7 +341,8 @@ class SlackAdapter:
         if not channel or not ts:
             return
         kept = [b for b in original.get("blocks") or [] if b.get("type") != "actions"]
-        note = text_message(message("slack.chosen", label=chosen, escape=mrkdwn_escape))
+        key = "slack.chosen" if chosen else "slack.answered_button"
+        note = text_message(message(key, label=chosen, escape=mrkdwn_escape))
         try:
             client.chat_update(
                 channel=str(channel),
@@ -383,7 +417,7 @@ class SlackAdapter:
             event = Command("edit", str(chosen or ""))
         else:
             return
-        self.turn(client, session, event, channel=channel, key=action_key(body), replay=replay)
+        self.turn(client, session, event, channel=channel, key=action_key(body), replay=replay, pressed=body)
 
     def open_form(
         self,

@@ -33,6 +33,11 @@ _CHANNEL_MENTION = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 _OWN_LAB = re.compile(r"slack:[UW][A-Z0-9]+")
 
 
+def is_own_lab(name: str) -> bool:
+    """Whether ``name`` is a user's own lab (``slack:U…``), a name no person chose."""
+    return bool(_OWN_LAB.fullmatch(name))
+
+
 def own_lab_name(user_id: str) -> str:
     """The lab a user works on until they are bound (named after the user, never shared)."""
     return f"slack:{user_id}"
