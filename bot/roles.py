@@ -51,8 +51,14 @@ class RolesBackend(Store, SQLDatabase, Protocol):
     """A store that also offers the public SQL transaction API (the SQLite store)."""
 
 ADMINS_ENV = "DXLAB_ADMINS"
-#: The channels an identity (``channel:external_id``) may name in ``DXLAB_ADMINS`` and ``dxlab roles``.
-CHANNELS = ("console", "slack", "telegram")
+#: The channels an identity (``channel:external_id``) may name in ``DXLAB_ADMINS`` and ``dxlab roles``
+#: (a typo such as ``email:…`` is refused). A new channel package adds its name: ``register_channel``.
+CHANNELS: set[str] = {"console", "slack", "telegram"}
+
+
+def register_channel(name: str) -> None:
+    """Let identities name the channel ``name`` (called by a channel package when imported)."""
+    CHANNELS.add(name)
 _BARE_SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
