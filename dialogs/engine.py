@@ -46,6 +46,15 @@ HANDLERS: dict[str, Callable[[TurnContext, Step], StepHandler]] = {"records": Re
 REPORT_CACHE_SIZE = 1024  # about 20 KB a report; one per recently active draft
 
 
+SAVED_EXCERPT = 40  # characters of an answer repeated in 「…を保存しました」
+
+
+def saved_excerpt(text: str) -> str:
+    """The start of an answer, on one line, to confirm what was saved."""
+    line = " ".join(text.split())
+    return line if len(line) <= SAVED_EXCERPT else line[: SAVED_EXCERPT - 1] + "…"
+
+
 def _no_gap() -> tuple[tuple[str, str], ...]:
     return ()
 
@@ -304,8 +313,10 @@ class _Turn:
             for title, author in changed:
                 self.say("changed_by_other", title=title, name=author)
 
-    def save(self, path: str, value: Any, *, title: str) -> None:
-        """Store an answer, flag what depends on it, and report what the check now says."""
+    def save(self, path: str, value: Any, *, title: str, shown: str | None = None) -> None:
+        """Store an answer, flag what depends on it, and report what the check now says.
+
+        The person is told what was saved: ``shown``, else the answer as displayed (shortened)."""
         before = self.draft
         changed = before.answers.get(path) != value
         draft = before.with_answer(path, value, author=self.state.person)
@@ -317,7 +328,10 @@ class _Turn:
                     flagged.append(dependant.title)
         self.set_draft(draft)
         self.set_cursor(mine={**self.cursor.mine, path: digest(value)})
-        self.say("saved", title=title)
+        if shown is None:
+            step = self.flow.step_for_field(path)
+            shown = progress.display_value(step, value) if step is not None else ""
+        self.say("saved", title=title, value=saved_excerpt(shown))
         if flagged:
             self.say("flagged_review", titles=flagged)
         transition = self.engine.transition_field

@@ -153,7 +153,7 @@ class RecordTurn:
             return
         if delete:
             removed = progress.record_summary(self.spec, records.pop(index))
-            self.turn.save(self.step.field, records, title=self.step.title)
+            self.turn.save(self.step.field, records, title=self.step.title, shown="")
             self.turn.say("record_deleted", summary=removed)
             self.turn.set_cursor(awaiting="record_menu")
             self.ask()
@@ -264,7 +264,8 @@ class RecordTurn:
         else:
             records.append(record)
         self.turn.set_cursor(entry=None, awaiting="record_menu")
-        self.turn.save(self.step.field, records, title=self.spec.label)
+        summary = progress.record_summary(self.spec, record)
+        self.turn.save(self.step.field, records, title=self.spec.label, shown=summary)
         missing = [f.label for f in self.spec.fields if f.required and record.get(f.name) in (None, "")]
         if missing:
             self.turn.say("record_incomplete", fields=missing)

@@ -64,3 +64,18 @@ def test_record_menu_actions() -> None:
     assert state.cursor.step_id != "initiatives"
     _, replies = engine.handle(state, Act("initiatives", RECORD_ADD))  # an old menu's button
     assert "stale_button" in _keys(replies)
+
+
+def test_saved_says_what_was_saved() -> None:
+    engine = Engine()
+    state, _ = engine.handle(DialogState(person="山田"), Start())
+    _, replies = engine.handle(state, Text("みなと市地域DX推進ラボ"))
+    saved = next(r for r in replies if isinstance(r, Notice) and r.key == "saved")
+    assert saved.params["value"] == "みなと市地域DX推進ラボ"
+    _, replies = engine.handle(_to(engine, "transition"), Pick("transition", "no"))
+    saved = next(r for r in replies if isinstance(r, Notice) and r.key == "saved")
+    assert saved.params["value"] == "いいえ"
+    long_state = _to(engine, "vision")
+    _, replies = engine.handle(long_state, Text("あ" * 100))
+    saved = next(r for r in replies if isinstance(r, Notice) and r.key == "saved")
+    assert len(saved.params["value"]) == 40 and saved.params["value"].endswith("…")
