@@ -43,8 +43,9 @@ from bot.telegram.identity import CHANNEL, Identity, Sender
 from bot.telegram.sender import Delivery, ExportFailure, ExportFile, Target
 from dialogs.events import Act, Command, Event, Pick, Start, Text
 from dialogs.replies import ExportRequest, Reply
+from dialogs.words import COMMAND_NAMES, CommandName
 from renderers.messages import message
-from renderers.telegram.callbacks import ActData, EditData, PickData, ToggleData, decode
+from renderers.telegram.callbacks import ActData, CommandData, EditData, PickData, ToggleData, decode
 from renderers.telegram.html import escape_html, split_html
 from renderers.telegram.keyboards import multichoice_keyboard
 
@@ -59,6 +60,11 @@ ACTION_PREFIX = "c|"  # a command's button: c|<action>|<value>
 def action_data(action: str, value: str) -> str:
     """The ``callback_data`` of a command's button (an action id and its value)."""
     return f"{ACTION_PREFIX}{action}|{value}"
+
+
+def drafting_name(name: str) -> CommandName:
+    """The engine command of a command button (``help`` for one this version does not know)."""
+    return next((known for known in COMMAND_NAMES if known == name), "help")
 
 
 def read_action(data: str) -> tuple[str, str] | None:
@@ -116,7 +122,7 @@ class TelegramDialog:
         query, msg = update.callback_query, update.message
         if query is not None:
             data = decode(query.data or "", self.step_ids) if query.message is not None else None
-            if isinstance(data, PickData | EditData | ActData) and query.message is not None:
+            if isinstance(data, PickData | EditData | ActData | CommandData) and query.message is not None:
                 return callback_event_id(query.message.chat.id, query.message.message_id)
             return None
         if msg is None or msg.text is None or msg.from_user is None:
@@ -304,6 +310,8 @@ class TelegramDialog:
             event = Pick(data.step_id, data.value)
         elif isinstance(data, ActData):
             event = Act(data.step_id, data.action, data.value)
+        elif isinstance(data, CommandData):
+            event = Command(drafting_name(data.name), step_id=data.step_id or None)
         else:
             event = Command("edit", str(data.number))
         result = await self._dialog(update, context, event, event_id=callback_event_id(chat_id, message_id))

@@ -92,7 +92,7 @@ class Delivery:
             text = render_html(reply)
             if text:
                 texts.append(text)
-            keyboard = keyboard_for(reply)
+            keyboard = keyboard_for(reply, group=target.group)
             if keyboard is not None:
                 keyboard_message = await self._flush(target, texts, keyboard)
                 texts = []
