@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -39,22 +39,14 @@ from bot.settings import load_dotenv
 from bot.telegram.api import DEFAULT_API, api_urls
 from bot.telegram.handlers import ACTION_PREFIX, TelegramDialog
 from bot.telegram.inbox import Inbox, InboxBot
+from bot.telegram.menu import menu_commands
 from bot.telegram.ordering import PerChatUpdateProcessor
 from renderers.messages import message
 
 log = logging.getLogger(__name__)
 
-MENU = (
-    *("start", "apply", "status", "review", "export", "back", "skip", "edit", "help", "cancel", "link"),
-    *("faq", "eligibility", "compare", "labs", "lab", "nudge"),  # the secretariat's, the coordinators'
-)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 DEFAULT_WEBHOOK_PORT = 8443
-
-
-def menu_commands() -> list[BotCommand]:
-    """The command menu, with Japanese descriptions."""
-    return [BotCommand(name, message(f"telegram.command_{name}")) for name in MENU]
 
 
 def rate_limiter(

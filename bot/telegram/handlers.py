@@ -40,6 +40,7 @@ from bot.exporter import file_stem, write_export
 from bot.roles import Action, PermissionDenied
 from bot.service import DialogService, Session
 from bot.telegram.identity import CHANNEL, Identity, Sender
+from bot.telegram.menu import Menus
 from bot.telegram.sender import Delivery, ExportFailure, ExportFile, Target
 from dialogs.events import Act, Command, Event, Pick, Start, Text
 from dialogs.replies import ExportRequest, Reply
@@ -107,6 +108,7 @@ class TelegramDialog:
         self.service = service
         self.router = router
         self.identity = Identity(store=service.store, policy=service.policy)
+        self.menus = Menus(router)
         self.step_ids = tuple(s.id for s in service.engine.flow.steps)
         self._keyboards: dict[tuple[int, int], int] = {}
 
@@ -192,6 +194,8 @@ class TelegramDialog:
         if sender is None:
             return None
         result = await self._on_store(self._turn, sender, event, event_id, bind_group)
+        if sender.private:
+            await self.menus.sync(context.bot, sender.chat_id, result.session.person.id)
         replies = result.replies
         if replies is None:
             return result
@@ -259,11 +263,14 @@ class TelegramDialog:
         if invocation is None:
             return
 
-        def work() -> list[Output]:
+        def work() -> tuple[int, list[Output]]:
             caller = Caller(self.identity.person(sender), CHANNEL, PREFIX)
-            return list(self.router.run(caller, invocation))
+            return caller.person.id, list(self.router.run(caller, invocation))
 
-        for out in await asyncio.to_thread(work):
+        person_id, outputs = await asyncio.to_thread(work)
+        if sender.private:
+            await self.menus.sync(msg.get_bot(), sender.chat_id, person_id)
+        for out in outputs:
             await send_output(msg, out)
 
     async def on_action(self, update: Update, context: Context) -> None:
