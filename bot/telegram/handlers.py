@@ -44,6 +44,7 @@ from bot.telegram.menu import Menus
 from bot.telegram.sender import Delivery, ExportFailure, ExportFile, Target
 from dialogs.events import Act, Command, Event, Pick, Start, Text
 from dialogs.replies import ExportRequest, Reply
+from dialogs.steps import picked_values
 from dialogs.words import COMMAND_NAMES, CommandName
 from renderers.messages import message
 from renderers.telegram.callbacks import ActData, CommandData, EditData, PickData, ToggleData, decode
@@ -325,9 +326,30 @@ class TelegramDialog:
         delivery = Delivery(context.bot)
         if result is not None and result.replies is None:
             await answer(query, message("telegram.already_answered"))
+            await delivery.drop_keyboard(chat_id, message_id)
+            return
+        await answer(query)
+        chosen = self.chosen_label(query, data)
+        if chosen and isinstance(query.message, Message):
+            await delivery.mark_chosen(query.message, chosen)
         else:
-            await answer(query)
-        await delivery.drop_keyboard(chat_id, message_id)
+            await delivery.drop_keyboard(chat_id, message_id)
+
+    def chosen_label(self, query: CallbackQuery, data: object) -> str:
+        """What the pressed button chose: its label, or the ticked choices under 決定."""
+        markup = query.message.reply_markup if isinstance(query.message, Message) else None
+        rows = markup.inline_keyboard if markup is not None else ()
+        label = next((b.text for row in rows for b in row if b.callback_data == query.data), "")
+        flow = self.service.engine.flow
+        if (
+            isinstance(data, PickData)
+            and label == message("telegram.multi_submit")
+            and flow.has_step(data.step_id)
+        ):
+            choices = flow.step(data.step_id).choices
+            picked = picked_values(data.value, choices) or []
+            return "、".join(c.label for c in choices if c.value in picked)
+        return label
 
     async def on_link(self, update: Update, context: Context) -> None:
         """/link: make a code for Slack or the terminal; /link CODE: become that code's person."""

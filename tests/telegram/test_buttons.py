@@ -22,7 +22,11 @@ def test_optional_question_skip_button_and_record_menu_buttons(tmp_path: Path) -
             assert [b["text"] for b in question.buttons()] == ["⏭ スキップ"]
             out = await bot.press(question, "スキップ")
             assert "移行" in out[-1].text and question.reply_markup is None
-            out = await bot.say("/edit initiatives")
+            assert question.edits and "を選びました" in question.edits[-1]  # the press shows what was chosen
+            yes_no = out[-1]
+            await bot.press(yes_no, "いいえ")
+            assert yes_no.edits[-1].endswith("「いいえ」を選びました") and yes_no.reply_markup is None
+            out = await bot.say("/edit initiatives")  # (the transition answer took us on)
             for _ in range(10):  # one record, field by field
                 buttons = out[-1].buttons()
                 if any("もう1件" in b["text"] for b in buttons):
