@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -95,11 +96,25 @@ def command_name(text: str, bot: Bot) -> str | None:
     return None if parts is None else parts[0]
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def person_name(first: str, last: str | None) -> str:
+    """A Telegram user's name as people write it: 「山田 花子」 for a Japanese name (Telegram's
+    ``full_name`` puts the given name first: 「花子 山田」), ``first last`` for a Latin one."""
+    if not last:
+        return first
+    if _LATIN.search(first + last):
+        return f"{first} {last}"
+    return f"{last} {first}"
+
+
 def sender_of(update: Update) -> Sender | None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return None
-    return Sender(user_id=user.id, full_name=user.full_name, chat_id=chat.id, private=chat.type == "private")
+    name = person_name(user.first_name, user.last_name)
+    return Sender(user_id=user.id, full_name=name, chat_id=chat.id, private=chat.type == "private")
 
 
 class TelegramDialog:

@@ -64,3 +64,22 @@ def test_completion_message_has_buttons_and_review_has_no_rules(tmp_path: Path) 
             assert api.rejected == []
 
     run(scenario())
+
+
+def test_names_are_shown_as_people_write_them() -> None:
+    from bot.telegram.handlers import person_name
+
+    assert person_name("花子", "山田") == "山田 花子"
+    assert person_name("Hanako", "Yamada") == "Hanako Yamada"
+    assert person_name("はなこ", None) == "はなこ"
+
+
+def test_the_person_is_recorded_family_name_first(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with FakeBotApi() as api, BotRun(api, tmp_path / "tg.db") as bot:
+            await bot.say("/start")
+            assert bot.store is not None
+            person = bot.store.person("?", channel="telegram", external_id=str(USER))
+            assert person.name == "山田 花子"
+
+    run(scenario())
