@@ -48,3 +48,11 @@ def test_module_names_do_not_collide() -> None:
             str(p.relative_to(ROOT)) for p in _sources("bot", "dialogs", "storage", "criteria", "renderers")
         ]
         assert sum(1 for p in paths if p.endswith("/" + name)) <= 1, name
+
+
+def test_the_engine_names_no_field_of_the_flow() -> None:
+    from dialogs.flow import default_flow
+
+    source = (ROOT / "dialogs" / "engine.py").read_text(encoding="utf-8")
+    fields = {step.field for step in default_flow().steps}
+    assert [f for f in sorted(fields) if f'"{f}"' in source] == []
