@@ -50,6 +50,7 @@ from storage.roles import ALL_LABS, RoleStore
 class RolesBackend(Store, SQLDatabase, Protocol):
     """A store that also offers the public SQL transaction API (the SQLite store)."""
 
+
 ADMINS_ENV = "DXLAB_ADMINS"
 #: The channels an identity (``channel:external_id``) may name in ``DXLAB_ADMINS`` and ``dxlab roles``
 #: (a typo such as ``email:…`` is refused). A new channel package adds its name: ``register_channel``.
@@ -59,6 +60,8 @@ CHANNELS: set[str] = {"console", "slack", "telegram"}
 def register_channel(name: str) -> None:
     """Let identities name the channel ``name`` (called by a channel package when imported)."""
     CHANNELS.add(name)
+
+
 _BARE_SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
@@ -217,4 +220,3 @@ class Policy:
         if self.allowed(person_id, Action.EDIT_DRAFT, lab.id):
             return False
         return self.roles.grant(person_id, Role.STAFF.value, lab_id=lab.id, granted_by=granted_by)
-

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from bot.coordinator.notifiers import SLACK, TELEGRAM, Notifier
 from bot.coordinator.planner import Planner, contact_on
 from bot.coordinator.runner import JST, Clock, NudgeRunner, RetryPolicy, system_clock
-from bot.roles import Action
 from bot.service import DialogService
 from criteria import transition_rules as rules
 from renderers.messages import message
@@ -157,10 +156,6 @@ class CoordinatorService:
         return NudgeRunner(
             registry=self.registry, planner=self.planner, notifiers=notifiers, clock=self.clock, policy=policy
         )
-
-    def is_coordinator(self, person_id: int) -> bool:
-        """Whether the person may nudge: a coordinator or an admin (``DXLAB_ADMINS`` included)."""
-        return self.dialog.policy.allowed(person_id, Action.NUDGE)
 
 
 def days_left_text(view: LabView) -> str:

@@ -116,8 +116,6 @@ def compare_file(service: DialogService, person_id: int, lab_names: Sequence[str
     )
 
 
-
-
 def secretariat_commands(service: DialogService) -> list[ChatCommand]:
     """``faq`` and ``eligibility`` (anyone) and ``compare`` (the secretariat and admins)."""
 
