@@ -26,7 +26,6 @@ Kind = Literal["message", "command", "action", "submission"]
 KINDS: tuple[Kind, ...] = ("message", "command", "action", "submission")
 
 
-
 def event_id(key: str) -> str:
     """The id a turn records in ``processed_events`` (channel ``slack``) for an idempotency key."""
     return f"{CHANNEL}:{key}"
