@@ -20,6 +20,7 @@ from criteria.application import Application
 from criteria.checking import run_checks
 from criteria.report import CheckReport
 from dialogs import progress, views
+from dialogs.edit_menu import DONE, EditMenuTurn
 from dialogs.events import Act, Command, Event, Pick, Start, SubmitRecord, Text
 from dialogs.flow import Flow, Step, default_flow
 from dialogs.records import RecordTurn
@@ -40,7 +41,6 @@ from dialogs.words import CommandName, fold, words
 Checker = Callable[[Application], CheckReport]
 GapProvider = Callable[[], tuple[tuple[str, str], ...]]
 TransitionMarks = Callable[[], frozenset[str]]
-DONE = "__done__"
 #: Step kind → its handler; every other kind is an ordinary question.
 HANDLERS: dict[str, Callable[[TurnContext, Step], StepHandler]] = {"records": RecordTurn}
 REPORT_CACHE_SIZE = 1024  # about 20 KB a report; one per recently active draft
@@ -53,6 +53,26 @@ def saved_excerpt(text: str) -> str:
     """The start of an answer, on one line, to confirm what was saved."""
     line = " ".join(text.split())
     return line if len(line) <= SAVED_EXCERPT else line[: SAVED_EXCERPT - 1] + "…"
+
+
+def findings_between(old: CheckReport, new: CheckReport) -> FindingsUpdate | None:
+    """What an answer changed in the check: findings added (or changed severity) and resolved."""
+    old_problems = {f.key: f for f in old.problems()}
+    new_problems = {f.key: f for f in new.problems()}
+    added = tuple(
+        f for k, f in new_problems.items() if k not in old_problems or old_problems[k].severity != f.severity
+    )
+    # A viewpoint's "<slug>.empty" finding only says nothing can be checked yet; when answers
+    # arrive it gives way to the specific findings, which is no improvement to celebrate.
+    still_open = {f.viewpoint for f in new_problems.values()}
+    resolved = tuple(
+        f
+        for k, f in old_problems.items()
+        if k not in new_problems and not (f.code.endswith(".empty") and f.viewpoint in still_open)
+    )
+    if not added and not resolved:
+        return None
+    return FindingsUpdate(added, resolved, {slug: v.label for slug, v in new.viewpoints.items()})
 
 
 def _no_gap() -> tuple[tuple[str, str], ...]:
@@ -247,7 +267,7 @@ class _Turn:
             self.ask()
             return
         if self.cursor.awaiting == "edit_menu":
-            self.pick_from_edit_menu(text)
+            EditMenuTurn(self).pick(text)
             return
         step = self.current_step()
         if step is None:
@@ -340,29 +360,9 @@ class _Turn:
             if gap:
                 self.replies.append(TransitionGap(gap))
         if changed:
-            self.findings_update(before, draft)
-
-    def findings_update(self, before: Draft, after: Draft) -> None:
-        old = self.engine.report(before)
-        new = self.engine.report(after)
-        old_problems = {f.key: f for f in old.problems()}
-        new_problems = {f.key: f for f in new.problems()}
-        added = tuple(
-            f
-            for k, f in new_problems.items()
-            if k not in old_problems or old_problems[k].severity != f.severity
-        )
-        # A viewpoint's "<slug>.empty" finding only says nothing can be checked yet; when answers
-        # arrive it gives way to the specific findings, which is no improvement to celebrate.
-        still_open = {f.viewpoint for f in new_problems.values()}
-        resolved = tuple(
-            f
-            for k, f in old_problems.items()
-            if k not in new_problems and not (f.code.endswith(".empty") and f.viewpoint in still_open)
-        )
-        if added or resolved:
-            labels = {slug: v.label for slug, v in new.viewpoints.items()}
-            self.replies.append(FindingsUpdate(added, resolved, labels))
+            update = findings_between(self.engine.report(before), self.engine.report(draft))
+            if update is not None:
+                self.replies.append(update)
 
     def skip(self) -> None:
         step = self.current_step()
@@ -393,7 +393,7 @@ class _Turn:
         elif name == "skip":
             self.skip()
         elif name == "edit":
-            self.edit(argument)
+            EditMenuTurn(self).edit(argument)
         elif name == "status":
             self.replies.append(
                 views.scorecard(
@@ -433,43 +433,3 @@ class _Turn:
         if transition and self.draft.answers.get(transition) is True:
             return self.engine.transition_viewpoints()
         return frozenset()
-
-    def edit_targets(self) -> tuple[Step, ...]:
-        return progress.active_steps(self.flow, self.draft)
-
-    def resolve_step(self, argument: str) -> Step | None:
-        key = fold(argument)
-        targets = self.edit_targets()
-        if key.isdigit():
-            index = int(key)
-            return targets[index - 1] if 1 <= index <= len(targets) else None
-        for step in self.flow.steps:
-            if key in (fold(step.id), fold(step.field), fold(step.title)):
-                return step
-        partial = [s for s in targets if key and (key in fold(s.title) or key in fold(s.section_title))]
-        return partial[0] if len(partial) >= 1 else None
-
-    def edit(self, argument: str) -> None:
-        if not argument.strip():
-            self.set_cursor(awaiting="edit_menu", entry=None)
-            self.ask()
-            return
-        self.jump(argument)
-
-    def pick_from_edit_menu(self, text: str) -> None:
-        self.set_cursor(awaiting="answer")
-        self.jump(text, menu=True)
-
-    def jump(self, argument: str, *, menu: bool = False) -> None:
-        target = self.resolve_step(argument)
-        if target is None or not progress.is_active(target, self.draft):
-            self.say("edit_unknown", argument=argument)
-            if menu:
-                self.set_cursor(awaiting="edit_menu")
-            self.ask()
-            return
-        if self.cursor.return_to is None:
-            here = DONE if self.cursor.done else self.cursor.step_id
-            if here is not None and here != target.id:
-                self.set_cursor(return_to=here)
-        self.go(target)
