@@ -83,3 +83,17 @@ def test_the_person_is_recorded_family_name_first(tmp_path: Path) -> None:
             assert person.name == "山田 花子"
 
     run(scenario())
+
+
+def test_commands_addressed_to_another_bot_are_left_alone(tmp_path: Path) -> None:
+    """One parser for every command: /faq@other_bot in a group is not ours, /faq@our_bot is."""
+    group = -100123
+
+    async def scenario() -> None:
+        async with FakeBotApi() as api, BotRun(api, tmp_path / "tg.db") as bot:
+            for text in ("/faq@other_bot 補助金", "/labs@other_bot", "/eligibility@other_bot"):
+                assert await bot.say(text, chat_id=group, group=True) == [], text
+            out = await bot.say("/faq@dxlab_test_bot 補助金はありますか", chat_id=group, group=True)
+            assert out and "補助金や資金の支援" in out[0].text
+
+    run(scenario())
