@@ -27,7 +27,7 @@ from storage.base import Snapshot, StoredDraft, TurnWrite
 stored, active = int(sys.argv[1]), int(sys.argv[2])
 with tempfile.TemporaryDirectory() as tmp:
     store = SQLiteStore(Path(tmp) / "m.db")
-    person = store.person("bench")
+    person = store.person("bench", channel="console")
     answers = {"lab_name": "ラボ", "vision": "地域の経済発展とウェルビーイングの向上" * 5}
     for i in range(stored):
         lab = store.lab(f"stored{i}")

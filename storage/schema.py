@@ -141,7 +141,27 @@ class SchemaTooNew(Exception):
         self.supported = supported
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6(db: sqlite_utils.Database) -> None:
+    """Contacts: a lab's chat contacts as rows (channel, external id, position), not a column per
+    platform. The registry's ``contact_slack`` / ``contact_telegram`` values move here (Slack first,
+    as the nudge preferred it) and the two columns go."""
+    conn = db.conn
+    conn.execute(
+        "CREATE TABLE contacts (lab_id INTEGER NOT NULL REFERENCES labs(id), channel TEXT NOT NULL, "
+        "external_id TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (lab_id, channel, external_id))"
+    )
+    for position, (channel, column) in enumerate(
+        (("slack", "contact_slack"), ("telegram", "contact_telegram"))
+    ):
+        conn.execute(
+            f"INSERT OR IGNORE INTO contacts (lab_id, channel, external_id, position) "
+            f"SELECT lab_id, ?, {column}, ? FROM registry WHERE COALESCE({column}, '') <> ''",
+            (channel, position),
+        )
+        conn.execute(f"ALTER TABLE registry DROP COLUMN {column}")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
@@ -141,9 +141,17 @@ class SQLiteStore(ChannelTables):
             finally:
                 self._local.in_transaction = False
 
+    # --- the public transaction API (``storage.base.SQLDatabase``) -----------------------------
+
     def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        """Several writes as one transaction: all of them are committed, or none."""
+        """One ``BEGIN IMMEDIATE`` write transaction, for the feature tables (roles, registry):
+        all of its writes are committed, or none; writes made inside it join it."""
         return self._write()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of one read on this thread's connection."""
+        with self._errors():
+            return self._conn().execute(sql, tuple(params)).fetchall()
 
     def close(self) -> None:
         with self._lock:
@@ -174,7 +182,7 @@ class SQLiteStore(ChannelTables):
             rows = self._conn().execute("SELECT id, name FROM labs ORDER BY name").fetchall()
         return [Lab(r[0], r[1]) for r in rows]
 
-    def person(self, name: str, *, channel: str = "console", external_id: str | None = None) -> Person:
+    def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         key = external_id if external_id is not None else name
         sql = (
             "SELECT p.id, p.name FROM identities i JOIN people p ON p.id = i.person_id "

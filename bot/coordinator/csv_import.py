@@ -24,7 +24,7 @@ from bot.files import read_input_file
 from criteria import transition_rules as rules
 from criteria.eras import era_by_name, to_western
 from renderers.messages import message
-from storage.registry import RegistryEntry
+from storage.lab_registry import RegistryEntry
 
 _COLUMNS_FILE = Path(__file__).with_name("columns.yaml")
 REQUIRED = ("name", "kind")
@@ -137,8 +137,9 @@ def _entry(row: dict[str, str], problems: list[str]) -> RegistryEntry | None:
         status=status,
         iot_selected_on=selected,
         transition_deadline=own_deadline,
-        contact_slack=slack,
-        contact_telegram=telegram,
+        contacts=tuple(
+            (channel, target) for channel, target in (("slack", slack), ("telegram", telegram)) if target
+        ),
     )
 
 

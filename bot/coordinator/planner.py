@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.coordinator.delivery import CONSOLE, SLACK, TELEGRAM
+from bot.coordinator.notifiers import CONSOLE, SLACK, TELEGRAM
 from bot.service import DialogService
 from criteria import transition_rules as rules
 from criteria.bounded import bounded_int
@@ -30,7 +30,7 @@ from criteria.eras import wareki_date
 from criteria.report import CheckReport
 from renderers.messages import message
 from storage.base import Lab
-from storage.registry import CANCELLED, NO_CONTACT, NewReminder, RegistryEntry, RegistryStore, Reminder
+from storage.lab_registry import CANCELLED, NO_CONTACT, NewReminder, RegistryEntry, RegistryStore, Reminder
 
 log = logging.getLogger(__name__)
 MAX_LACKS = 3
@@ -58,12 +58,18 @@ def show_date(day: dt.date) -> str:
     return wareki_date(day)
 
 
+#: How a contact's channel is named to coordinators (``Slack U123``).
+CHANNEL_LABELS = {SLACK: "Slack", TELEGRAM: "Telegram"}
+
+
 def contact_of(entry: RegistryEntry) -> tuple[str, str] | None:
-    if entry.contact_slack:
-        return SLACK, entry.contact_slack
-    if entry.contact_telegram:
-        return TELEGRAM, entry.contact_telegram
-    return None
+    """The contact a reminder goes to: the first one registered."""
+    return entry.contacts[0] if entry.contacts else None
+
+
+def contact_on(entry: RegistryEntry, channel: str) -> str:
+    """The lab's contact on ``channel`` (empty when it has none there)."""
+    return next((target for c, target in entry.contacts if c == channel), "")
 
 
 def area_of(entry: RegistryEntry) -> str:
@@ -71,8 +77,7 @@ def area_of(entry: RegistryEntry) -> str:
 
 
 def contact_text(entry: RegistryEntry) -> str:
-    parts = [f"Slack {entry.contact_slack}"] if entry.contact_slack else []
-    parts += [f"Telegram {entry.contact_telegram}"] if entry.contact_telegram else []
+    parts = [f"{CHANNEL_LABELS.get(channel, channel)} {target}" for channel, target in entry.contacts]
     return " / ".join(parts) or message("coordinator.none")
 
 
@@ -169,7 +174,9 @@ class Planner:
         self.registry = registry
         self.service = service
         self.settings = settings
-        self._coordinators = coordinators or (lambda: registry.role_contacts(COORDINATOR_ROLE))
+        self._coordinators = coordinators or (
+            lambda: registry.role_contacts(COORDINATOR_ROLE, (SLACK, TELEGRAM))
+        )
 
     def deadline_of(self, entry: RegistryEntry) -> dt.date | None:
         return rules.deadline(

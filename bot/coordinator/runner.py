@@ -34,10 +34,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.coordinator.delivery import MISSING_ENV, DeliveryError, Notifier, Outgoing
+from bot.coordinator.notifiers import MISSING_ENV, DeliveryError, Notifier, Outgoing
 from bot.coordinator.planner import Draft, Planner
 from renderers.messages import message
-from storage.registry import (
+from storage.lab_registry import (
     CANCELLED,
     NO_CONTACT,
     PENDING,
