@@ -17,6 +17,7 @@ from bot.errors import UserError
 from bot.logging_filters import install as install_redaction
 from bot.settings import load_dotenv
 from renderers.messages import message
+from storage.base import StorageError
 
 # Subcommand → (module under bot.commands, message key of its one-line help), in --help order.
 # Only the chosen subcommand's module is imported, so start-up stays fast; `dxlab --help` lists
@@ -100,6 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         sys.stderr.write(exc.message + "\n")
         return exc.status
+    except StorageError as exc:  # the database failed after it was opened (full disk, damage …)
+        from bot.wiring import storage_message
+
+        sys.stderr.write(storage_message(exc) + "\n")
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("\n" + message("cli.interrupted") + "\n")
         return 130

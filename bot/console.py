@@ -2,16 +2,20 @@
 
 Owns reading lines (a TTY prompt with rich, or one message per line from a pipe), printing the
 rendered replies, and carrying out what the engine asks of the adapter (writing an export,
-ending the session). Nothing here decides the dialog.
+ending the session). A line such as ``/faq 質問``, ``/labs`` or ``/compare`` is a command of the
+one command layer (``bot.core``): the router checks the role and answers, so coordinator and
+secretariat commands work here too. Nothing here decides the dialog.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.core.commands import Caller, ChoicesOut, FileOut, Output, TextOut, TurnRequest
+from bot.core.router import Invocation, Router
 from bot.errors import UserError
 from bot.exporter import export_to_dir
 from bot.service import DialogService, Session
@@ -25,6 +29,8 @@ if TYPE_CHECKING:  # rich loads only for a terminal (start-up time of piped runs
     from rich.console import Console
 
 log = logging.getLogger(__name__)
+CHANNEL = "console"
+PREFIX = "/"
 
 
 class ConsoleAdapter:
@@ -38,8 +44,10 @@ class ConsoleAdapter:
         out: TextIO,
         interactive: bool,
         export_dir: Path,
+        router: Router | None = None,
     ) -> None:
         self.service = service
+        self.router = router
         self.session = session
         self.out = out
         self.interactive = interactive
@@ -61,17 +69,64 @@ class ConsoleAdapter:
             self.out.write(text + "\n")
             self.out.flush()
 
+    # --- the Channel protocol (bot.core.channel) --------------------------------------------
+
+    name = CHANNEL
+    prefix = PREFIX
+
+    def caller(self, payload: str) -> Caller:
+        return Caller(self.session.person, CHANNEL, PREFIX)
+
+    def inbox_key(self, payload: str) -> str | None:
+        """Lines are read one at a time and never acknowledged before they are applied: no inbox."""
+        return None
+
+    def incoming(self, payload: str) -> Event | Invocation | None:
+        """A command of the command layer that answers without a turn, else the text for the engine
+        (which knows 戻る, ``/back`` and the other drafting words itself)."""
+        invocation = self.router.parse(payload) if self.router is not None else None
+        if invocation is not None and not invocation.command.turn:
+            return invocation
+        return Text(payload)
+
+    def deliver(self, outputs: Sequence[Output], target: object = None) -> None:
+        for out in outputs:
+            if isinstance(out, FileOut):
+                path = self.export_dir / out.filename
+                try:
+                    path.write_bytes(out.content)
+                except OSError as exc:
+                    self.write(message("dialog.export_failed", reason=exc.strerror or str(exc)))
+                    continue
+                self.write(out.comment)
+                self.write(message("dialog.exported", path=str(path.resolve()), escape=terminal_safe))
+            elif isinstance(out, TextOut | ChoicesOut):
+                self.write(terminal_safe(out.text))
+            elif isinstance(out, TurnRequest):
+                self.send(out.event)
+
+    # --- running ------------------------------------------------------------------------------
+
     def send(self, event: Event) -> bool:
         """Handle one event and print the replies; ``False`` when the session should end."""
+        if isinstance(event, Text) and self.router is not None:
+            incoming = self.incoming(event.text)
+            if isinstance(incoming, Invocation):
+                assert self.router is not None
+                self.deliver(self.router.run(self.caller(event.text), incoming))
+                return True
         try:
             replies = self.service.handle(self.session, event)
         except StorageError as exc:
             from bot.wiring import storage_message
 
-            raise UserError(storage_message(exc)) from exc
+            text = storage_message(exc)
+            if isinstance(event, Text) and event.text.strip():  # what was typed is not lost
+                text += "\n" + message("cli.unsaved_input", text=event.text, escape=terminal_safe)
+            raise UserError(text) from exc
         return self.show(replies or [])
 
-    def show(self, replies: list[Reply]) -> bool:
+    def show(self, replies: Sequence[Reply], target: object = None) -> bool:
         keep_going = True
         for reply in replies:
             if isinstance(reply, ExportRequest):

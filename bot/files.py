@@ -1,7 +1,10 @@
-"""Writing output files whole or not at all, with the reason in Japanese when it cannot be done.
+"""Reading input files within a size limit, and writing output files whole or not at all.
 
-Owns the one way dxlab writes a file the person asked for (an export, a rendered document): a
-temporary file beside the target, then an atomic rename; an ``OSError`` becomes a ``UserError``.
+Owns the one way dxlab reads a file a person hands it (an application JSON, a registry CSV, a
+``.docx``): at most ``MAX_FILE_BYTES``, so a 110 MB file is refused before it is read, not kept
+in every later turn; and the one way it writes a file the person asked for (an export, a
+rendered document, a backup): a temporary file beside the target, then an atomic rename. An
+``OSError`` becomes a ``UserError`` with the reason in Japanese.
 """
 
 from __future__ import annotations
@@ -25,6 +28,37 @@ _REASONS = {
     errno.ENOSPC: "docx.reason_no_space",
     errno.EROFS: "docx.reason_read_only",
 }
+
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # an application file or registry CSV is a few hundred kB at most
+
+
+def _size_text(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size:,} バイト"
+
+
+def read_input_file(
+    path: Path,
+    *,
+    limit: int = MAX_FILE_BYTES,
+    not_found: str = "cli.file_not_found",
+    unreadable: str = "cli.file_unreadable",
+) -> bytes:
+    """The bytes of ``path``, or ``UserError`` when it is missing, unreadable or over ``limit``.
+
+    Reads at most ``limit + 1`` bytes, so an oversized file (or a device that never ends) is
+    refused without being read whole. ``not_found``/``unreadable`` name the messages to use.
+    """
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except FileNotFoundError as exc:
+        raise UserError(message(not_found, path=str(path))) from exc
+    except OSError as exc:
+        raise UserError(message(unreadable, path=str(path), reason=reason(exc))) from exc
+    if len(data) > limit:
+        raise UserError(message("cli.file_too_large", path=str(path), limit=_size_text(limit)))
+    return data
 
 
 def reason(exc: OSError) -> str:

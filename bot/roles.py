@@ -39,15 +39,29 @@ import os
 import re
 from collections.abc import Mapping
 from enum import StrEnum
+from typing import Protocol
 
 from bot.errors import UserError
 from renderers.messages import message
-from storage.base import Lab
+from storage.base import Lab, SQLDatabase, Store
 from storage.roles import ALL_LABS, RoleStore
-from storage.sqlite import SQLiteStore
+
+
+class RolesBackend(Store, SQLDatabase, Protocol):
+    """A store that also offers the public SQL transaction API (the SQLite store)."""
+
 
 ADMINS_ENV = "DXLAB_ADMINS"
-CHANNELS = ("console", "slack", "telegram")
+#: The channels an identity (``channel:external_id``) may name in ``DXLAB_ADMINS`` and ``dxlab roles``
+#: (a typo such as ``email:…`` is refused). A new channel package adds its name: ``register_channel``.
+CHANNELS: set[str] = {"console", "slack", "telegram"}
+
+
+def register_channel(name: str) -> None:
+    """Let identities name the channel ``name`` (called by a channel package when imported)."""
+    CHANNELS.add(name)
+
+
 _BARE_SLACK_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
@@ -125,10 +139,15 @@ def env_admins(environ: Mapping[str, str] | None = None) -> frozenset[tuple[str,
 class Policy:
     """The role policy on one database, with the administrators from the environment."""
 
-    def __init__(self, store: SQLiteStore, *, admins: frozenset[tuple[str, str]] | None = None) -> None:
+    def __init__(self, store: RolesBackend, *, admins: frozenset[tuple[str, str]] | None = None) -> None:
         self.store = store
         self.roles = RoleStore(store)
-        self.admins = env_admins() if admins is None else admins
+        self._admins = admins
+
+    @property
+    def admins(self) -> frozenset[tuple[str, str]]:
+        """The given administrators, else ``DXLAB_ADMINS`` read now (a change applies at once)."""
+        return env_admins() if self._admins is None else self._admins
 
     def is_env_admin(self, person_id: int) -> bool:
         for channel, external_id in self.roles.identities(person_id):
@@ -201,27 +220,3 @@ class Policy:
         if self.allowed(person_id, Action.EDIT_DRAFT, lab.id):
             return False
         return self.roles.grant(person_id, Role.STAFF.value, lab_id=lab.id, granted_by=granted_by)
-
-
-def allowed(
-    store: SQLiteStore,
-    person_id: int | None,
-    action: Action,
-    lab_id: int | None = None,
-    *,
-    admins: frozenset[tuple[str, str]] | None = None,
-) -> bool:
-    """``Policy(store).allowed(...)`` in one call."""
-    return Policy(store, admins=admins).allowed(person_id, action, lab_id)
-
-
-def require(
-    store: SQLiteStore,
-    person_id: int | None,
-    action: Action,
-    lab: Lab | None = None,
-    *,
-    admins: frozenset[tuple[str, str]] | None = None,
-) -> None:
-    """``Policy(store).require(...)`` in one call: raises ``PermissionDenied``."""
-    Policy(store, admins=admins).require(person_id, action, lab)

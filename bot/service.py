@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.roles import Policy
 from criteria.application import Application
 from criteria.report import CheckReport
 from dialogs.engine import Engine
@@ -50,11 +51,12 @@ class Session:
 
 
 class DialogService:
-    """Runs engine turns against a store."""
+    """Runs engine turns against a store; ``policy`` is the roles policy on the same database."""
 
-    def __init__(self, *, store: Store, engine: Engine | None = None) -> None:
+    def __init__(self, *, store: Store, engine: Engine | None = None, policy: Policy | None = None) -> None:
         self.store = store
         self.engine = engine or Engine()
+        self.policy = policy if policy is not None else Policy(store)  # type: ignore[arg-type]
 
     def session(
         self, *, lab: str, person: str, channel: str = "console", external_id: str | None = None

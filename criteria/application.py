@@ -14,6 +14,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from criteria.bounded import MAX_NUMBER_CHARS, short_enough_for_float
+
 FORMAT: Literal["dxlab.application/1"] = "dxlab.application/1"
 
 
@@ -219,11 +221,17 @@ class Initiative(_Model):
 
 
 def _coerce_number(value: object) -> object:
-    """Accept full-width digits and thousands separators in numeric fields."""
+    """Accept full-width digits and thousands separators in numeric fields.
+
+    Text too long to be a typed number is refused (``ValueError``), so a 5,000-digit run never
+    becomes ``inf`` or reaches ``int()``.
+    """
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).replace(",", "").strip()
         if text == "":
             return None
+        if not short_enough_for_float(text):
+            raise ValueError(f"a number of at most {MAX_NUMBER_CHARS} characters")
         try:
             number = float(text)
         except ValueError:

@@ -75,8 +75,3 @@ def wareki_date(date: dt.date) -> str:
     """令和8年11月28日 (2026年): the form used on the cover of documents."""
     era = era_of(date)
     return f"{era.name}{_era_year(era, date.year)}年{date.month}月{date.day}日 ({date.year}年)"
-
-
-def fiscal_year_of(date: dt.date) -> int:
-    """The Japanese fiscal year (April to March) a date belongs to."""
-    return date.year if date.month >= 4 else date.year - 1

@@ -1,8 +1,11 @@
 """The conversation engine: ``handle(state, event) -> (new_state, replies)``, pure and synchronous.
 
-Owns the rules of the dialog: which question comes next, how answers, commands and records are
-taken, which answers are flagged 要再確認 when one they depend on changes, and which findings an
-answer changed. It performs no I/O; storage and platforms are the adapters' business.
+Owns the rules of the dialog: which question comes next, how commands are taken, which answers
+are flagged 要再確認 when one they depend on changes, and which findings an answer changed. What
+a step does with an answer, a button or an action is its step handler's (``dialogs.steps``,
+``dialogs.records``), chosen by the step's kind; the engine names no step and no field (the
+transition question's field comes from the composition root). It performs no I/O; storage and
+platforms are the adapters' business.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from typing import Any
 from criteria.application import Application
 from criteria.checking import run_checks
 from criteria.report import CheckReport
-from dialogs import feedback, inputs, progress, views
-from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
+from dialogs import feedback, progress, views
+from dialogs.edit_menu import DONE, EditMenuTurn
+from dialogs.events import Act, Command, Event, Pick, Start, SubmitRecord, Text
 from dialogs.flow import Flow, Step, default_flow
 from dialogs.records import RecordTurn
 from dialogs.replies import (
@@ -26,18 +30,28 @@ from dialogs.replies import (
     Goodbye,
     HelpText,
     Notice,
-    Question,
     Reply,
     TransitionGap,
 )
 from dialogs.state import Cursor, DialogState, Draft, digest
+from dialogs.steps import QuestionStep, StepHandler, TurnContext
 from dialogs.words import CommandName, fold, words
 
 Checker = Callable[[Application], CheckReport]
 GapProvider = Callable[[], tuple[tuple[str, str], ...]]
 TransitionMarks = Callable[[], frozenset[str]]
-DONE = "__done__"
+#: Step kind → its handler; every other kind is an ordinary question.
+HANDLERS: dict[str, Callable[[TurnContext, Step], StepHandler]] = {"records": RecordTurn}
 REPORT_CACHE_SIZE = 1024  # about 20 KB a report; one per recently active draft
+
+
+SAVED_EXCERPT = 40  # characters of an answer repeated in 「…を保存しました」
+
+
+def saved_excerpt(text: str) -> str:
+    """The start of an answer, on one line, to confirm what was saved."""
+    line = " ".join(text.split())
+    return line if len(line) <= SAVED_EXCERPT else line[: SAVED_EXCERPT - 1] + "…"
 
 
 def _no_gap() -> tuple[tuple[str, str], ...]:
@@ -58,11 +72,15 @@ class Engine:
         checker: Checker = run_checks,
         transition_gap: GapProvider = _no_gap,
         transition_viewpoints: TransitionMarks = _no_marks,
+        transition_field: str = "",
     ) -> None:
+        """``transition_field`` is the yes/no answer that says the lab moves from a 地方版IoT推進ラボ:
+        answering it yes shows ``transition_gap``, and the scorecard marks ``transition_viewpoints``."""
         self.flow = flow or default_flow()
         self.checker = checker
         self.transition_gap = transition_gap
         self.transition_viewpoints = transition_viewpoints
+        self.transition_field = transition_field
         self._reports: OrderedDict[str, CheckReport] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -86,6 +104,8 @@ class Engine:
                 turn.command(event.name, event.argument)
         elif isinstance(event, Pick):
             turn.pick(event.step_id, event.value)
+        elif isinstance(event, Act):
+            turn.act(event.step_id, event.action, event.value)
         elif isinstance(event, SubmitRecord):
             turn.submit_record(event.step_id, dict(event.values), event.index)
         return turn.state, turn.replies
@@ -135,6 +155,10 @@ class _Turn:
     def say(self, key: str, **params: Any) -> None:
         self.replies.append(Notice(key, params))
 
+    def handler(self, step: Step) -> StepHandler:
+        """The handler of ``step``'s kind, for this turn."""
+        return HANDLERS.get(step.kind, QuestionStep)(self, step)
+
     def current_step(self) -> Step | None:
         step_id = self.cursor.step_id
         if step_id is None or not self.flow.has_step(step_id):
@@ -155,27 +179,7 @@ class _Turn:
         if step is None:
             self.go(self.first_step())
             return
-        if step.kind == "records":
-            RecordTurn(self, step).ask()
-            return
-        self.set_cursor(shown=digest(self.draft.answers.get(step.field)))
-        self.replies.append(
-            Question(
-                step_id=step.id,
-                field=step.field,
-                kind=step.kind,
-                title=step.title,
-                prompt=step.prompt,
-                example=step.example,
-                help=step.help,
-                required=step.required,
-                choices=step.choices,
-                progress=progress.progress(self.flow, self.draft, step),
-                current=progress.current_display(step, self.draft),
-                answered_by=self.draft.authors.get(step.field, ""),
-                needs_review=step.field in self.draft.review,
-            )
-        )
+        self.handler(step).ask()
 
     def go(self, step: Step | None) -> None:
         """Move to ``step`` (or to the end when ``None``) and ask it."""
@@ -242,23 +246,33 @@ class _Turn:
             self.ask()
             return
         if self.cursor.awaiting == "edit_menu":
-            self.pick_from_edit_menu(text)
+            EditMenuTurn(self).pick(text)
             return
         step = self.current_step()
         if step is None:
             self.go(self.first_step())
             return
-        if step.kind == "records":
-            RecordTurn(self, step).text(text)
-            return
-        self.answer(step, text)
+        self.handler(step).text(text)
 
-    def pick(self, step_id: str, value: str) -> None:
+    def button_step(self, step_id: str) -> Step | None:
+        """The step a button was shown with, if it is still the one asked (else says it is stale)."""
+        step = self.current_step()
         if self.cursor.step_id != step_id or self.cursor.done or self.cursor.awaiting == "edit_menu":
+            step = None
+        if step is None:
             self.say("stale_button")
             self.ask()
-            return
-        self.text(value)
+        return step
+
+    def pick(self, step_id: str, value: str) -> None:
+        step = self.button_step(step_id)
+        if step is not None:
+            self.handler(step).pick(value)
+
+    def act(self, step_id: str, action: str, value: str) -> None:
+        step = self.button_step(step_id)
+        if step is not None:
+            self.handler(step).act(action, value)
 
     def submit_record(self, step_id: str, values: dict[str, Any], index: int | None) -> None:
         if not self.flow.has_step(step_id) or self.flow.step(step_id).kind != "records":
@@ -270,23 +284,6 @@ class _Turn:
         RecordTurn(self, step).submit(values, index)
 
     # --- answers ---------------------------------------------------------------------------
-
-    def answer(self, step: Step, text: str) -> None:
-        if inputs.is_blank(text):
-            if step.required and not self.draft.has_answer(step.field):
-                self.say("empty_required", title=step.title, example=step.example)
-                self.ask()
-                return
-            self.skip()
-            return
-        result = inputs.parse_step(step, text)
-        if isinstance(result, inputs.Invalid):
-            self.say(result.key, **dict(result.params))
-            self.ask()
-            return
-        self.notice_overwrite(step)
-        self.save(step.field, result.value, title=step.title)
-        self.advance(step)
 
     def notice_overwrite(self, step: Step) -> None:
         """Tell the person when someone else answered this question after it was shown to them."""
@@ -315,8 +312,10 @@ class _Turn:
             for title, author in changed:
                 self.say("changed_by_other", title=title, name=author)
 
-    def save(self, path: str, value: Any, *, title: str) -> None:
-        """Store an answer, flag what depends on it, and report what the check now says."""
+    def save(self, path: str, value: Any, *, title: str, shown: str | None = None) -> None:
+        """Store an answer, flag what depends on it, and report what the check now says.
+
+        The person is told what was saved: ``shown``, else the answer as displayed (shortened)."""
         before = self.draft
         changed = before.answers.get(path) != value
         draft = before.with_answer(path, value, author=self.state.person)
@@ -328,30 +327,33 @@ class _Turn:
                     flagged.append(dependant.title)
         self.set_draft(draft)
         self.set_cursor(mine={**self.cursor.mine, path: digest(value)})
-        self.say("saved", title=title)
+        if shown is None:
+            step = self.flow.step_for_field(path)
+            shown = progress.display_value(step, value) if step is not None else ""
+        self.say("saved", title=title, value=saved_excerpt(shown))
         if flagged:
             self.say("flagged_review", titles=flagged)
-        if path == "transition_from_iot_lab" and value is True and before.answers.get(path) is not True:
+        transition = self.engine.transition_field
+        if transition and path == transition and value is True and before.answers.get(path) is not True:
             gap = self.engine.transition_gap()
             if gap:
                 self.replies.append(TransitionGap(gap))
         if changed:
-            self.findings_update(before, draft)
-
-    def findings_update(self, before: Draft, after: Draft) -> None:
-        reached = feedback.reached_fields(self.flow, after, self.cursor)
-        found = feedback.update(self.engine.report(before), self.engine.report(after), reached)
-        if found is not None:
-            self.replies.append(found)
+            reached = feedback.reached_fields(self.flow, draft, self.cursor)
+            update = feedback.update(self.engine.report(before), self.engine.report(draft), reached)
+            if update is not None:
+                self.replies.append(update)
 
     def skip(self) -> None:
         step = self.current_step()
         if step is None or self.cursor.done:
             self.ask()
             return
-        if step.kind == "records" and self.cursor.entry is not None:
-            RecordTurn(self, step).skip_field()
-            return
+        if not self.handler(step).skip():
+            self.skip_step(step)
+
+    def skip_step(self, step: Step) -> None:
+        """Leave ``step`` as it is (its answer kept, or marked skipped) and go on."""
         if self.draft.has_answer(step.field) or step.field in self.draft.answers:
             if step.field in self.draft.review:
                 self.set_draft(replace(self.draft, review=self.draft.review - {step.field}))
@@ -371,7 +373,7 @@ class _Turn:
         elif name == "skip":
             self.skip()
         elif name == "edit":
-            self.edit(argument)
+            EditMenuTurn(self).edit(argument)
         elif name == "status":
             self.replies.append(
                 views.scorecard(
@@ -400,13 +402,7 @@ class _Turn:
             self.ask()
             return
         step = self.current_step()
-        if (
-            step is not None
-            and step.kind == "records"
-            and self.cursor.entry is not None
-            and not self.cursor.done
-        ):
-            RecordTurn(self, step).back()
+        if step is not None and not self.cursor.done and self.handler(step).back():
             return
         previous = self.previous_step(None if self.cursor.done else step)
         if previous is None:
@@ -417,46 +413,7 @@ class _Turn:
         self.go(previous)
 
     def transition_marks(self) -> frozenset[str]:
-        if self.draft.answers.get("transition_from_iot_lab") is True:
+        transition = self.engine.transition_field
+        if transition and self.draft.answers.get(transition) is True:
             return self.engine.transition_viewpoints()
         return frozenset()
-
-    def edit_targets(self) -> tuple[Step, ...]:
-        return progress.active_steps(self.flow, self.draft)
-
-    def resolve_step(self, argument: str) -> Step | None:
-        key = fold(argument)
-        targets = self.edit_targets()
-        if key.isdigit():
-            index = int(key)
-            return targets[index - 1] if 1 <= index <= len(targets) else None
-        for step in self.flow.steps:
-            if key in (fold(step.id), fold(step.field), fold(step.title)):
-                return step
-        partial = [s for s in targets if key and (key in fold(s.title) or key in fold(s.section_title))]
-        return partial[0] if len(partial) >= 1 else None
-
-    def edit(self, argument: str) -> None:
-        if not argument.strip():
-            self.set_cursor(awaiting="edit_menu", entry=None)
-            self.ask()
-            return
-        self.jump(argument)
-
-    def pick_from_edit_menu(self, text: str) -> None:
-        self.set_cursor(awaiting="answer")
-        self.jump(text, menu=True)
-
-    def jump(self, argument: str, *, menu: bool = False) -> None:
-        target = self.resolve_step(argument)
-        if target is None or not progress.is_active(target, self.draft):
-            self.say("edit_unknown", argument=argument)
-            if menu:
-                self.set_cursor(awaiting="edit_menu")
-            self.ask()
-            return
-        if self.cursor.return_to is None:
-            here = DONE if self.cursor.done else self.cursor.step_id
-            if here is not None and here != target.id:
-                self.set_cursor(return_to=here)
-        self.go(target)

@@ -45,6 +45,23 @@ class Pick:
     value: str
 
 
+#: The actions of a record menu's buttons (``Act``): add one, done, edit / delete record N.
+RECORD_ADD = "record_add"
+RECORD_DONE = "record_done"
+RECORD_EDIT = "record_edit"
+RECORD_DELETE = "record_delete"
+
+
+@dataclass(frozen=True)
+class Act:
+    """A button that carries an action id and a value for ``step_id`` (never a word to re-parse):
+    a record menu's 追加 / 完了 / 編集 N / 削除 N. Ignored as stale once that step is no longer asked."""
+
+    step_id: str
+    action: str
+    value: str = ""
+
+
 @dataclass(frozen=True)
 class SubmitRecord:
     """A whole record submitted at once (a Slack modal); ``index`` replaces an existing record."""
@@ -54,4 +71,4 @@ class SubmitRecord:
     index: int | None = None
 
 
-Event = Start | Text | Command | Pick | SubmitRecord
+Event = Start | Text | Command | Pick | Act | SubmitRecord

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from criteria.yamlfile import parse_yaml
-from dialogs import registry
+from dialogs import flow_names
 from dialogs.words import words
 
 StepKind = Literal["text", "list", "yesno", "choice", "multichoice", "records"]
@@ -214,7 +214,7 @@ def _choices(name: str | None, where: str) -> tuple[Choice, ...]:
     if name is None:
         return ()
     try:
-        return tuple(Choice(value, label) for value, label in registry.choices(name))
+        return tuple(Choice(value, label) for value, label in flow_names.choices(name))
     except KeyError as exc:
         raise FlowError(f"{where}.choices_from: unknown choice list '{name}'") from exc
 
@@ -231,7 +231,7 @@ def _build(model: _FlowFile, source: str) -> Flow:
                 raise FlowError(f"{where}.id: duplicate step id '{raw.id}'")
             if raw.field in seen_fields:
                 raise FlowError(f"{where}.field: field '{raw.field}' is filled by two steps")
-            if not registry.is_application_field(raw.field):
+            if not flow_names.is_application_field(raw.field):
                 raise FlowError(f"{where}.field: '{raw.field}' is not a field of the Application")
             seen_ids.add(raw.id)
             seen_fields.add(raw.field)
@@ -246,7 +246,7 @@ def _build(model: _FlowFile, source: str) -> Flow:
                     fwhere = f"{where}.record.fields[{fi}]"
                     if rf.kind == "choice" and rf.choices_from is None:
                         raise FlowError(f"{fwhere}.choices_from: a choice field needs a choice list")
-                    if rf.derive is not None and not registry.has_deriver(rf.derive):
+                    if rf.derive is not None and not flow_names.has_deriver(rf.derive):
                         raise FlowError(f"{fwhere}.derive: unknown deriver '{rf.derive}'")
                     fields.append(
                         RecordField(

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from criteria.bounded import bounded_int
 from criteria.kpi import deadline
 from criteria.normalize import normalize, number_spans, parse_number, parse_year
 from dialogs.flow import Choice, RecordField, Step
@@ -72,8 +73,8 @@ def parse_yesno(text: str) -> Result:
 def _resolve_choice(token: str, choices: tuple[Choice, ...]) -> str | None:
     folded = fold(token)
     if folded.isdigit():
-        index = int(folded)
-        return choices[index - 1].value if 1 <= index <= len(choices) else None
+        index = bounded_int(folded)
+        return choices[index - 1].value if index is not None and 1 <= index <= len(choices) else None
     for choice in choices:
         if folded in (fold(choice.value), fold(choice.label)):
             return choice.value

@@ -9,22 +9,21 @@ it survives a restart; skipping or leaving it keeps what was typed.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from dialogs import inputs, progress, registry, views
+from dialogs import flow_names, inputs, progress, views
+from dialogs.events import RECORD_ADD, RECORD_DELETE, RECORD_DONE, RECORD_EDIT
 from dialogs.flow import RecordField, RecordSpec, Step
 from dialogs.replies import RecordFieldQuestion
 from dialogs.state import RecordEntry
+from dialogs.steps import TurnContext, choice_value
 from dialogs.words import fold, words
-
-if TYPE_CHECKING:
-    from dialogs.engine import _Turn
 
 
 class RecordTurn:
-    """The records part of one turn, for one records step."""
+    """The records part of one turn, for one records step (a ``dialogs.steps.StepHandler``)."""
 
-    def __init__(self, turn: _Turn, step: Step) -> None:
+    def __init__(self, turn: TurnContext, step: Step) -> None:
         assert step.record is not None
         self.turn = turn
         self.step = step
@@ -107,6 +106,43 @@ class RecordTurn:
             self.turn.say("invalid_record_menu")
             self.ask()
 
+    def act(self, action: str, value: str) -> None:
+        """A record menu's button: add, done, or edit / delete record number ``value``."""
+        if self.entry is not None or self.turn.cursor.awaiting != "record_menu":
+            self.turn.say("stale_button")
+            self.ask()
+            return
+        if action == RECORD_ADD:
+            self.set_entry(RecordEntry())
+            self.ask()
+        elif action == RECORD_DONE:
+            self.done()
+        elif action in (RECORD_EDIT, RECORD_DELETE):
+            self.act_on_record(action == RECORD_DELETE, value)
+        else:
+            self.turn.say("stale_button")
+            self.ask()
+
+    def pick(self, value: str) -> None:
+        """A choice button of the field being asked (its value or number, taken as it is)."""
+        entry = self.entry
+        if entry is None:
+            self.text(value)  # an older record-menu keyboard (1 追加 / 2 完了)
+            return
+        spec_field = self.field(entry.field_index)
+        chosen = choice_value(value, spec_field.choices) if spec_field.choices else None
+        if chosen is None:
+            self.turn.say("stale_button")
+            self.ask()
+            return
+        self.take_field(entry, spec_field, chosen)
+
+    def skip(self) -> bool:
+        if self.entry is None:
+            return False
+        self.skip_field()
+        return True
+
     def act_on_record(self, delete: bool, number_text: str) -> None:
         records = self.records()
         number = inputs.parse_number_input(number_text)
@@ -117,7 +153,7 @@ class RecordTurn:
             return
         if delete:
             removed = progress.record_summary(self.spec, records.pop(index))
-            self.turn.save(self.step.field, records, title=self.step.title)
+            self.turn.save(self.step.field, records, title=self.step.title, shown="")
             self.turn.say("record_deleted", summary=removed)
             self.turn.set_cursor(awaiting="record_menu")
             self.ask()
@@ -150,15 +186,19 @@ class RecordTurn:
             self.turn.say(result.key, **dict(result.params))
             self.ask()
             return
+        self.take_field(entry, spec_field, result.value)
+
+    def take_field(self, entry: RecordEntry, spec_field: RecordField, value: Any) -> None:
+        """Keep one field's value (derivers fill later fields), then ask the next field."""
         values = dict(entry.values)
         if spec_field.kind == "year":
-            year, fiscal = result.value
+            year, fiscal = value
             values[spec_field.name] = year
             values["fiscal_year"] = fiscal
         else:
-            values[spec_field.name] = result.value
+            values[spec_field.name] = value
         if spec_field.derive is not None:
-            derived = registry.derive(spec_field.derive, values)
+            derived = flow_names.derive(spec_field.derive, values)
             if derived:
                 for key, value in derived.items():
                     if entry.editing is not None or not values.get(key):
@@ -190,27 +230,30 @@ class RecordTurn:
         assert entry is not None
         self.next_field(entry)
 
-    def back(self) -> None:
+    def back(self) -> bool:
+        """Back one field of the record being entered; ``False`` when none is being entered."""
         entry = self.entry
-        assert entry is not None
+        if entry is None:
+            return False
         if entry.field_index > 0:
             self.set_entry(replace(entry, field_index=entry.field_index - 1))
             self.ask()
-            return
+            return True
         if entry.values and entry.editing is None:
             self.finish(entry)
-            return
+            return True
         self.set_entry(None)
         if self.records():
             self.ask()
-            return
+            return True
         previous = self.turn.previous_step(self.step)
         if previous is None:
             self.turn.say("no_previous")
             self.set_entry(entry)
             self.ask()
-            return
+            return True
         self.turn.go(previous)
+        return True
 
     def finish(self, entry: RecordEntry) -> None:
         """Store the record (even incomplete: nothing typed is dropped) and show the menu."""
@@ -221,7 +264,8 @@ class RecordTurn:
         else:
             records.append(record)
         self.turn.set_cursor(entry=None, awaiting="record_menu")
-        self.turn.save(self.step.field, records, title=self.spec.label)
+        summary = progress.record_summary(self.spec, record)
+        self.turn.save(self.step.field, records, title=self.spec.label, shown=summary)
         missing = [f.label for f in self.spec.fields if f.required and record.get(f.name) in (None, "")]
         if missing:
             self.turn.say("record_incomplete", fields=missing)
@@ -245,7 +289,7 @@ class RecordTurn:
                 record[spec_field.name] = result.value
         for spec_field in self.spec.fields:
             if spec_field.derive is not None and record.get(spec_field.name):
-                for key, value in registry.derive(spec_field.derive, record).items():
+                for key, value in flow_names.derive(spec_field.derive, record).items():
                     if record.get(key) in (None, ""):
                         record[key] = value
         if errors:

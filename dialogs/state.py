@@ -33,9 +33,6 @@ class Draft:
     review: frozenset[str] = frozenset()
     authors: Mapping[str, str] = field(default_factory=dict)
 
-    def value(self, path: str) -> Any:
-        return self.answers.get(path)
-
     def has_answer(self, path: str) -> bool:
         return is_answered(self.answers.get(path))
 

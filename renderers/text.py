@@ -79,7 +79,11 @@ def render_reply(reply: Reply, *, escape: Callable[[str], str] = terminal_safe, 
     return template.render(r=reply).strip("\n")
 
 
-def render_replies(replies: list[Reply], *, escape: Callable[[str], str] = terminal_safe) -> str:
-    """Several replies, separated by blank lines where needed."""
-    parts = [render_reply(r, escape=escape) for r in replies]
-    return "\n".join(p for p in parts if p)
+def render_with(reply: Reply, *, overrides: Path, escape: Callable[[str], str] = terminal_safe) -> str:
+    """``reply`` from a channel's own template when ``overrides`` (a folder) has one for its type,
+    else from the shared text templates: a channel overrides only the templates that differ."""
+    if isinstance(reply, Notice):
+        return message(f"dialog.{reply.key}", escape=escape, **dict(reply.params))
+    if (overrides / template_name(reply)).is_file():
+        return environment(overrides, escape).get_template(template_name(reply)).render(r=reply).strip("\n")
+    return render_reply(reply, escape=escape)

@@ -7,7 +7,9 @@ nothing of the dialog: drafts are answers keyed by field path, cursors are opaqu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -77,6 +79,19 @@ class HistoryEntry:
     at: str
 
 
+class SQLDatabase(Protocol):
+    """The public transaction API of an SQL store, for the feature tables kept beside the drafts
+    (roles, the coordinators' registry): one ``BEGIN IMMEDIATE`` write transaction, and reads."""
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction: committed when the block ends, rolled back when it raises."""
+        ...
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of one read (database errors become ``StorageError``)."""
+        ...
+
+
 class Store(Protocol):
     """A place to keep everything; every method is atomic."""
 
@@ -88,7 +103,7 @@ class Store(Protocol):
 
     def labs(self) -> list[Lab]: ...
 
-    def person(self, name: str, *, channel: str = "console", external_id: str | None = None) -> Person:
+    def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         """The person known on ``channel`` as ``external_id`` (default: the name), created when new."""
         ...
 

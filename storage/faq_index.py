@@ -11,6 +11,8 @@ and keywords, and the answer, each NFKC-normalised and case-folded like the quer
   an entry sharing one word.
 - A shorter query (「補助」「面談」) is a LIKE substring search, question first.
 - Without FTS5's trigram tokenizer (SQLite < 3.34) the same ranking runs on LIKE matches.
+- A query is read up to ``MAX_QUERY_CHARS`` characters (a question is a sentence or two; a pasted
+  page adds nothing to finding it), and every step is linear in what is read.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from criteria.faq import FaqEntry, SearchText, search_text
 from criteria.normalize import fold
 
 MIN_TRIGRAM_QUERY = 3
+MAX_QUERY_CHARS = 500
 MIN_COVERAGE = 0.4
 RELATIVE_FLOOR = 0.6  # answers shown after the first must score at least this share of it
 _CANDIDATES = 30
@@ -61,25 +64,27 @@ def segments(query: str) -> list[str]:
 
 
 def query_trigrams(query: str) -> list[str]:
-    """The distinct trigrams of the query, without all-hiragana ones when others exist."""
-    grams: list[str] = []
+    """The distinct trigrams of the query, without all-hiragana ones when others exist.
+
+    Linear in the query: distinct grams are kept in a dict (insertion order), not searched in a list.
+    """
+    found: dict[str, None] = {}
     for part in segments(query):
         for start in range(len(part) - 2):
-            gram = part[start : start + 3]
-            if gram not in grams:
-                grams.append(gram)
+            found.setdefault(part[start : start + 3])
+    grams = list(found)
     content = [g for g in grams if not _HIRAGANA.match(g)]
     return content or grams
 
 
 def content_words(query: str) -> list[str]:
     """Runs of two or more characters that are not hiragana: 「KPIの書き方」 → ``["kpi"]``."""
-    words: list[str] = []
+    found: dict[str, None] = {}
     for part in segments(query):
         for word in _HIRAGANA_RUN.split(part):
-            if len(word) >= 2 and word not in words:
-                words.append(word)
-    return words
+            if len(word) >= 2:
+                found.setdefault(word)
+    return list(found)
 
 
 def _covered(terms: Sequence[str], text: SearchText) -> float:
@@ -134,7 +139,11 @@ class FaqIndex:
         self._conn.close()
 
     def search(self, query: str, *, limit: int = 3) -> list[FaqHit]:
-        """The best entries for ``query``, best first; empty when nothing matches well enough."""
+        """The best entries for ``query``, best first; empty when nothing matches well enough.
+
+        Only the first ``MAX_QUERY_CHARS`` characters are read.
+        """
+        query = query[:MAX_QUERY_CHARS]
         text = "".join(segments(query))
         if not text:
             return []

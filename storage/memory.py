@@ -57,7 +57,7 @@ class MemoryStore:
         with self._lock:
             return sorted(self._labs.values(), key=lambda lab: lab.name)
 
-    def person(self, name: str, *, channel: str = "console", external_id: str | None = None) -> Person:
+    def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         key = (channel, external_id if external_id is not None else name)
         with self._lock:
             if key not in self._identities:

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from storage.base import Person
-from storage.sqlite import SQLiteStore
+from storage.base import Person, SQLDatabase
 
 ALL_LABS = 0
 
@@ -36,14 +35,14 @@ def _now() -> str:
 
 
 class RoleStore:
-    """Role grants and identity look-ups on a ``SQLiteStore``."""
+    """Role grants and identity look-ups through the store's public transaction API."""
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: SQLDatabase) -> None:
         self.store = store
 
     def grant(self, person_id: int, role: str, *, lab_id: int = ALL_LABS, granted_by: int | None) -> bool:
         """Give ``role``; ``False`` when the person already held it (nothing changes then)."""
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             cur = conn.execute(
                 "INSERT OR IGNORE INTO roles (person_id, role, lab_id, granted_by, granted_at) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -53,7 +52,7 @@ class RoleStore:
 
     def grant_if_unclaimed(self, person_id: int, role: str, lab_id: int) -> bool:
         """Give ``role`` for ``lab_id`` only when nobody holds it for that lab yet (atomically)."""
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             taken = conn.execute(
                 "SELECT 1 FROM roles WHERE role = ? AND lab_id = ? LIMIT 1", (role, lab_id)
             ).fetchone()
@@ -67,7 +66,7 @@ class RoleStore:
 
     def revoke(self, person_id: int, role: str, *, lab_id: int = ALL_LABS) -> bool:
         """Take ``role`` away; ``False`` when the person did not hold it."""
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             cur = conn.execute(
                 "DELETE FROM roles WHERE person_id = ? AND role = ? AND lab_id = ?", (person_id, role, lab_id)
             )
@@ -75,25 +74,14 @@ class RoleStore:
 
     def roles_of(self, person_id: int) -> set[tuple[str, int]]:
         """``(role, lab_id)`` pairs the person holds."""
-        with self.store._errors():
-            rows = (
-                self.store._conn()
-                .execute("SELECT role, lab_id FROM roles WHERE person_id = ?", (person_id,))
-                .fetchall()
-            )
+        rows = self.store.query("SELECT role, lab_id FROM roles WHERE person_id = ?", (person_id,))
         return {(str(r[0]), int(r[1])) for r in rows}
 
     def holders(self, role: str, lab_id: int) -> list[int]:
         """The people holding ``role`` for exactly ``lab_id``."""
-        with self.store._errors():
-            rows = (
-                self.store._conn()
-                .execute(
-                    "SELECT person_id FROM roles WHERE role = ? AND lab_id = ? ORDER BY person_id",
-                    (role, lab_id),
-                )
-                .fetchall()
-            )
+        rows = self.store.query(
+            "SELECT person_id FROM roles WHERE role = ? AND lab_id = ? ORDER BY person_id", (role, lab_id)
+        )
         return [int(r[0]) for r in rows]
 
     def grants(self) -> list[Grant]:
@@ -103,8 +91,7 @@ class RoleStore:
             "r.granted_by, r.granted_at FROM roles r LEFT JOIN people p ON p.id = r.person_id "
             "LEFT JOIN labs l ON l.id = r.lab_id ORDER BY p.name, r.person_id, r.role, l.name"
         )
-        with self.store._errors():
-            rows = self.store._conn().execute(sql).fetchall()
+        rows = self.store.query(sql)
         return [
             Grant(
                 person_id=int(r[0]),
@@ -120,28 +107,17 @@ class RoleStore:
 
     def find_person(self, channel: str, external_id: str) -> Person | None:
         """The person with this identity, without creating one."""
-        with self.store._errors():
-            row = (
-                self.store._conn()
-                .execute(
-                    "SELECT p.id, p.name FROM identities i JOIN people p ON p.id = i.person_id "
-                    "WHERE i.channel = ? AND i.external_id = ?",
-                    (channel, external_id),
-                )
-                .fetchone()
-            )
-        return Person(int(row[0]), str(row[1])) if row else None
+        rows = self.store.query(
+            "SELECT p.id, p.name FROM identities i JOIN people p ON p.id = i.person_id "
+            "WHERE i.channel = ? AND i.external_id = ?",
+            (channel, external_id),
+        )
+        return Person(int(rows[0][0]), str(rows[0][1])) if rows else None
 
     def identities(self, person_id: int) -> list[tuple[str, str]]:
         """``(channel, external_id)`` of every identity of the person."""
-        with self.store._errors():
-            rows = (
-                self.store._conn()
-                .execute(
-                    "SELECT channel, external_id FROM identities WHERE person_id = ? "
-                    "ORDER BY channel, external_id",
-                    (person_id,),
-                )
-                .fetchall()
-            )
+        rows = self.store.query(
+            "SELECT channel, external_id FROM identities WHERE person_id = ? ORDER BY channel, external_id",
+            (person_id,),
+        )
         return [(str(r[0]), str(r[1])) for r in rows]

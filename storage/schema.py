@@ -136,9 +136,33 @@ def _v5(db: sqlite_utils.Database) -> None:
     )
 
 
+class SchemaTooNew(Exception):
+    """The file was written by a newer dxlab (its ``user_version`` is above ``SCHEMA_VERSION``)."""
+
+    def __init__(self, found: int, supported: int) -> None:
+        super().__init__(f"database schema {found} is newer than this dxlab ({supported})")
+        self.found = found
+        self.supported = supported
+
+
 def _v6(db: sqlite_utils.Database) -> None:
-    """Reserved for the contacts table (issue 15): nothing on this branch. Migration 7 does not
-    depend on it."""
+    """Contacts: a lab's chat contacts as rows (channel, external id, position), not a column per
+    platform. The registry's ``contact_slack`` / ``contact_telegram`` values move here (Slack first,
+    as the nudge preferred it) and the two columns go."""
+    conn = db.conn
+    conn.execute(
+        "CREATE TABLE contacts (lab_id INTEGER NOT NULL REFERENCES labs(id), channel TEXT NOT NULL, "
+        "external_id TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (lab_id, channel, external_id))"
+    )
+    for position, (channel, column) in enumerate(
+        (("slack", "contact_slack"), ("telegram", "contact_telegram"))
+    ):
+        conn.execute(
+            f"INSERT OR IGNORE INTO contacts (lab_id, channel, external_id, position) "
+            f"SELECT lab_id, ?, {column}, ? FROM registry WHERE COALESCE({column}, '') <> ''",
+            (channel, position),
+        )
+        conn.execute(f"ALTER TABLE registry DROP COLUMN {column}")
 
 
 # (table, JSON text columns) rewritten by migration 7
@@ -154,7 +178,8 @@ _BATCH = 500
 def _v7(db: sqlite_utils.Database) -> None:
     """Stored values as UTF-8 JSON (``storage.codec``): rows written with ASCII escapes are
     rewritten in place, same values, about half the bytes for Japanese text; values with a lone
-    surrogate keep their escapes. Touches only tables of migrations 1–5, in batches of rows."""
+    surrogate keep their escapes. Touches only tables of migrations 1–5 (migration 6's contacts
+    hold no JSON), in batches of rows."""
     conn = db.conn
     for table, columns in _JSON_COLUMNS:
         last = -1
@@ -185,12 +210,13 @@ def migrate(db: sqlite_utils.Database) -> int:
     try:
         start = int(conn.execute("PRAGMA user_version").fetchone()[0])
         if start > SCHEMA_VERSION:
-            raise RuntimeError(f"database schema {start} is newer than this dxlab ({SCHEMA_VERSION})")
+            raise SchemaTooNew(start, SCHEMA_VERSION)
         for version in range(start, SCHEMA_VERSION):
             MIGRATIONS[version](db)
             conn.execute(f"PRAGMA user_version = {version + 1}")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
     return start

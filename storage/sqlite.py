@@ -13,6 +13,12 @@ process waiting on ``flock`` as soon as the holder releases it. The lock only ev
 write transaction and is taken before SQLite's, so it cannot deadlock with it; the kernel drops it
 when a process dies. Where the lock file cannot be opened (a read-only folder, no ``fcntl``), the
 busy timeout alone arbitrates, as before.
+
+Faults become a ``StorageError`` whose ``kind`` names them: ``newer`` (a newer dxlab's file,
+refused at open), ``corrupt`` (``PRAGMA quick_check`` at open, or a read error later: from then
+on this store refuses every write, so nothing is written on top of the damage), ``full``
+(SQLITE_FULL), ``unwritable`` (read-only file or folder) and ``locked``. A failed write is rolled
+back whole; ``transaction()`` makes several writes one.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,7 +42,7 @@ from storage.base import (
     diff_history,
 )
 from storage.codec import dump, load, now
-from storage.schema import SCHEMA_VERSION, migrate
+from storage.schema import SCHEMA_VERSION, SchemaTooNew, migrate
 from storage.sqlite_channels import ChannelTables
 
 try:
@@ -64,19 +70,28 @@ class SQLiteStore(ChannelTables):
         self._writer = threading.RLock()
         self._lock_fd: int | None = None
         self._lock_depth = 0
+        self._damage: str | None = None  # why writes are refused (corruption seen)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError("unwritable", str(self.path), exc.strerror or str(exc)) from exc
         if self.path.is_dir():
             raise StorageError("unwritable", str(self.path), "is a directory")
-        with self._errors():
-            conn = self._conn()
-            if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
-                import sqlite_utils  # only to migrate: its import costs a tenth of start-up
+        try:
+            with self._errors():
+                conn = self._conn()
+                self._quick_check(conn)
+                if int(conn.execute("PRAGMA user_version").fetchone()[0]) != SCHEMA_VERSION:
+                    import sqlite_utils  # only to migrate: its import costs a tenth of start-up
 
-                with self._file_lock():
-                    migrate(sqlite_utils.Database(conn))
+                    with self._file_lock():
+                        migrate(sqlite_utils.Database(conn))
+        except SchemaTooNew as exc:
+            self.close()
+            raise StorageError("newer", str(self.path), f"{exc.found}/{exc.supported}") from exc
+        except BaseException:
+            self.close()
+            raise
 
     # --- connections -----------------------------------------------------------------------
 
@@ -93,6 +108,13 @@ class SQLiteStore(ChannelTables):
                 self._all.append(conn)
         return conn
 
+    def _quick_check(self, conn: sqlite3.Connection) -> None:
+        """Refuse a damaged file at open (``PRAGMA quick_check``: every page, no index cross-check)."""
+        row = conn.execute("PRAGMA quick_check(1)").fetchone()
+        if row is not None and row[0] != "ok":
+            self._damage = str(row[0]).replace("*** in database main ***\n", "")
+            raise StorageError("corrupt", str(self.path), self._damage)
+
     @contextmanager
     def _errors(self) -> Iterator[None]:
         try:
@@ -100,9 +122,12 @@ class SQLiteStore(ChannelTables):
         except sqlite3.DatabaseError as exc:
             text = str(exc)
             if "not a database" in text or "malformed" in text:
+                self._damage = text  # from now on this store writes nothing
                 raise StorageError("corrupt", str(self.path), text) from exc
             if "locked" in text or "busy" in text:
                 raise StorageError("locked", str(self.path), text) from exc
+            if "full" in text:
+                raise StorageError("full", str(self.path), text) from exc
             if "readonly" in text or "unable to open" in text or "disk I/O" in text:
                 raise StorageError("unwritable", str(self.path), text) from exc
             raise
@@ -142,17 +167,43 @@ class SQLiteStore(ChannelTables):
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, after queueing behind this process's threads and then behind
-        other processes on the lock file (see the module's docstring)."""
+        """One write transaction (or, inside ``transaction()``, part of that one).
+
+        Writers queue first: behind this process's threads on a lock, then behind other
+        processes on the lock file (see the module's docstring). SQLite's own busy handler
+        sleeps in growing steps and is not woken when the lock frees. Any failure — SQLITE_FULL
+        in the middle or at COMMIT included — rolls the whole transaction back."""
         conn = self._conn()
+        if getattr(self._local, "in_transaction", False):
+            yield conn
+            return
+        if self._damage is not None:
+            raise StorageError("corrupt", str(self.path), self._damage)
         with self._file_lock(), self._errors():
             conn.execute("BEGIN IMMEDIATE")
+            self._local.in_transaction = True
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+            finally:
+                self._local.in_transaction = False
+
+    # --- the public transaction API (``storage.base.SQLDatabase``) -----------------------------
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One ``BEGIN IMMEDIATE`` write transaction, for the feature tables (roles, registry):
+        all of its writes are committed, or none; writes made inside it join it."""
+        return self._write()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """The rows of one read on this thread's connection."""
+        with self._errors():
+            return self._conn().execute(sql, tuple(params)).fetchall()
 
     def close(self) -> None:
         with self._lock:
@@ -188,7 +239,7 @@ class SQLiteStore(ChannelTables):
             rows = self._conn().execute("SELECT id, name FROM labs ORDER BY name").fetchall()
         return [Lab(r[0], r[1]) for r in rows]
 
-    def person(self, name: str, *, channel: str = "console", external_id: str | None = None) -> Person:
+    def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         key = external_id if external_id is not None else name
         sql = (
             "SELECT p.id, p.name FROM identities i JOIN people p ON p.id = i.person_id "

@@ -91,7 +91,8 @@ class ChannelTables:
         50 Slack acknowledgements at once cost a few fsyncs, not 50 one after another."""
         row = (channel, event_id, dump(dict(payload)), now())
         if self._writer._is_owned():  # inside this thread's write: part of it (a batch would deadlock)
-            return bool(self._conn().execute(_INBOX_INSERT, row).rowcount == 1)
+            with self._write() as conn:
+                return bool(conn.execute(_INBOX_INSERT, row).rowcount == 1)
         batch: _InboxBatch | None = getattr(self, "_inbox_batch", None)
         if batch is None:
             batch = self.__dict__.setdefault("_inbox_batch", _InboxBatch())

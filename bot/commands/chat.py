@@ -11,9 +11,8 @@ from typing import Any
 
 from bot.console import ConsoleAdapter
 from bot.errors import UserError
-from bot.roles import Policy
 from bot.service import DialogService
-from bot.wiring import add_db_option, build_service
+from bot.wiring import add_db_option, build_router, build_service
 from renderers.messages import message
 
 DEFAULT_LAB = "default"
@@ -69,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     session = service.session(lab=lab, person=user, channel="console")
     # The terminal works on a database file its user can read anyway, so it is trusted: the
     # person is recorded as staff of the lab they open (roles guard Slack and Telegram).
-    Policy(service.store).claim_lab(session.person.id, session.lab)
+    service.policy.claim_lab(session.person.id, session.lab)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")
@@ -81,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         out=sys.stdout,
         interactive=interactive,
         export_dir=Path(args.out_dir),
+        router=build_router(service),
     )
     try:
         return adapter.run(sys.stdin)

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import UserError
-from bot.roles import Action, Policy, console_user
+from bot.roles import Action, console_user
 from bot.secretariat.compare import FORMATS, export_review
-from bot.service import DialogService
-from bot.wiring import add_db_option, build_engine, open_db
+from bot.wiring import add_db_option, build_service
 from renderers.messages import message
 from storage.base import Lab
 
@@ -39,11 +38,11 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if out.suffix.lower() not in FORMATS:
         raise UserError(message("secretariat.compare_bad_suffix", path=str(out)))
-    store = open_db(args.db)
+    service = build_service(args.db)
+    store = service.store
     try:
         person = store.person(console_user(args.user), channel="console")
-        Policy(store).require(person.id, Action.COMPARE)
-        service = DialogService(store=store, engine=build_engine())
+        service.policy.require(person.id, Action.COMPARE)
         labs: list[Lab] = []
         for name in args.lab:
             lab = store.find_lab(name)

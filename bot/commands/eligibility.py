@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from bot.errors import UserError
-from bot.roles import Action, Policy, console_user
+from bot.roles import Action, console_user
 from bot.secretariat.texts import question_text, verdict_json, verdict_text
-from bot.service import DialogService
-from bot.wiring import add_db_option, build_engine, open_db
+from bot.wiring import add_db_option, build_service
 from criteria import eligibility_questionnaire as eq
 from renderers.messages import message
 
@@ -64,14 +63,15 @@ def _given(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
 
 
 def _prefill(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
-    store = open_db(args.db)
+    service = build_service(args.db)
+    store = service.store
     try:
         lab = store.find_lab(args.lab)
         if lab is None:
             raise UserError(message("cli.unknown_lab", lab=args.lab))
         person = store.person(console_user(args.user), channel="console")
-        Policy(store).require(person.id, Action.VIEW_DRAFT, lab)
-        app = DialogService(store=store, engine=build_engine()).application(lab)
+        service.policy.require(person.id, Action.VIEW_DRAFT, lab)
+        app = service.application(lab)
         return eq.answers_from_application(app)
     finally:
         store.close()

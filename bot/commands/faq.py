@@ -9,7 +9,16 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.secretariat.texts import DEFAULT_LIMIT, faq_json, faq_text, search
+from criteria.bounded import bounded_int
 from renderers.messages import message
+
+
+def _count(text: str) -> int:
+    """A ``--limit`` value: a small whole number (never an unbounded ``int()``)."""
+    value = bounded_int(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(message("secretariat.faq_bad_limit", value=text[:20]))
+    return value
 
 
 def add_parser(subparsers: Any) -> None:
@@ -18,7 +27,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("query", nargs="+", metavar="質問", help=message("secretariat.help_faq_query"))
     parser.add_argument("--json", action="store_true", help=message("secretariat.help_json"))
     parser.add_argument(
-        "--limit", type=int, default=DEFAULT_LIMIT, help=message("secretariat.help_faq_limit")
+        "--limit", type=_count, default=DEFAULT_LIMIT, help=message("secretariat.help_faq_limit")
     )
     parser.set_defaults(handler=run)
 

@@ -21,10 +21,11 @@ from rich.text import Text
 
 from bot.coordinator.csv_import import parse_date, read_registry_csv
 from bot.coordinator.planner import area_of, contact_text
-from bot.coordinator.service import KEEP, days_left_text, draft_text, open_coordinator
+from bot.coordinator.service import KEEP, days_left_text, draft_text
 from bot.errors import UserError
-from bot.wiring import add_db_option
+from bot.wiring import add_db_option, open_coordinator
 from criteria import transition_rules as rules
+from criteria.bounded import bounded_int
 from renderers.messages import message
 
 _CLEAR = ("なし", "無し", "none", "-", "－")
@@ -45,11 +46,8 @@ def _day(value: str) -> dt.date:
 
 
 def _days(value: str) -> int:
-    try:
-        days = int(value)
-    except ValueError:
-        days = -1
-    if days < 0:
+    days = bounded_int(value)
+    if days is None:
         raise UserError(message("coordinator.bad_days", value=value))
     return days
 

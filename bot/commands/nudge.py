@@ -15,11 +15,10 @@ import sys
 from typing import Any
 
 from bot.commands.labs import _day
-from bot.coordinator.delivery import Outgoing, TerminalNotifier, notifiers_from_env
+from bot.coordinator.notifiers import Outgoing, TerminalNotifier
 from bot.coordinator.runner import JST, NudgeResult, system_clock
-from bot.coordinator.service import open_coordinator
 from bot.settings import load_dotenv
-from bot.wiring import add_db_option
+from bot.wiring import add_db_option, notifiers_from_env, open_coordinator
 from renderers.messages import message
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.roles import Action, Policy, Role, console_user, parse_identity
-from bot.wiring import add_db_option, open_db
+from bot.wiring import add_db_option, build_service
 from renderers.messages import message
 from storage.base import Lab
 from storage.roles import ALL_LABS
@@ -78,9 +78,9 @@ def _params(identity: str, role: Role, lab: Lab | None) -> dict[str, Any]:
 @contextmanager
 def _as_admin(args: argparse.Namespace) -> Iterator[tuple[Policy, int]]:
     """The policy and the acting person's id, once the actor is known to be allowed to grant."""
-    store = open_db(args.db)
+    service = build_service(args.db)
+    store, policy = service.store, service.policy
     try:
-        policy = Policy(store)
         actor = store.person(console_user(args.user), channel="console")
         policy.require(actor.id, Action.GRANT)
         yield policy, actor.id
@@ -127,9 +127,9 @@ def _role_label(name: str) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    store = open_db(args.db)
+    service = build_service(args.db)
+    store, policy = service.store, service.policy
     try:
-        policy = Policy(store)
         actor = store.person(console_user(args.user), channel="console")
         everyone = policy.allowed(actor.id, Action.GRANT)
         grants = [g for g in policy.roles.grants() if everyone or g.person_id == actor.id]

@@ -1,6 +1,7 @@
 """``dxlab serve slack|telegram``: run a chat channel until interrupted.
 
-Each channel lives in its own package (``bot.slack``, ``bot.telegram``) exposing ``serve(args)``;
+Each channel lives in its own package (``bot.slack``, ``bot.telegram``) exposing ``serve(args, runtime)``
+(``bot.core.channel.Runtime``, built by ``bot.wiring``);
 it is imported only when chosen, so one channel's dependencies never slow down the other.
 """
 
@@ -10,7 +11,7 @@ import argparse
 import importlib
 from typing import Any
 
-from bot.wiring import add_db_option
+from bot.wiring import add_db_option, channel_runtime
 from renderers.messages import message
 
 CHANNELS: dict[str, str] = {"slack": "bot.slack.app", "telegram": "bot.telegram.app"}
@@ -29,5 +30,5 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     module = importlib.import_module(CHANNELS[args.channel])
-    status: int = module.serve(args)
+    status: int = module.serve(args, channel_runtime())
     return status

@@ -40,7 +40,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Application files and Word plans (several, or folders) into drafts: ``bot.plan_import``."""
-    from bot.plan_import.command import run_import as run
+    from bot.commands.import_plan import run_import as run
 
     return run(args)
 

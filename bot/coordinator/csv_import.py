@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import UserError
+from bot.files import read_input_file
 from criteria import transition_rules as rules
 from criteria.eras import era_by_name, to_western
 from criteria.yamlfile import parse_yaml
 from renderers.messages import message
-from storage.registry import RegistryEntry
+from storage.lab_registry import RegistryEntry
 
 _COLUMNS_FILE = Path(__file__).with_name("columns.yaml")
 REQUIRED = ("name", "kind")
@@ -135,8 +136,9 @@ def _entry(row: dict[str, str], problems: list[str]) -> RegistryEntry | None:
         status=status,
         iot_selected_on=selected,
         transition_deadline=own_deadline,
-        contact_slack=slack,
-        contact_telegram=telegram,
+        contacts=tuple(
+            (channel, target) for channel, target in (("slack", slack), ("telegram", telegram)) if target
+        ),
     )
 
 
@@ -198,12 +200,7 @@ def parse_registry_csv(text: str, path: Path) -> CsvResult:
 
 def read_registry_csv(path: Path) -> CsvResult:
     """Read and validate the CSV file at ``path``."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(message("coordinator.csv_not_found", path=str(path))) from None
-    except OSError as exc:
-        raise UserError(
-            message("coordinator.csv_unreadable", path=str(path), reason=exc.strerror or str(exc))
-        ) from exc
+    raw = read_input_file(
+        path, not_found="coordinator.csv_not_found", unreadable="coordinator.csv_unreadable"
+    )
     return parse_registry_csv(decode(raw, path), path)

@@ -6,24 +6,31 @@ Telegram; none → recorded as ``no_contact`` and reported), and the lab's draft
 what the draft still lacks, or an invitation to start one. Keys are
 ``f"{lab_id}:{deadline}:{stage}"``; an escalation adds ``:{channel}:{target}`` per coordinator.
 Bodies are only built for keys not recorded yet, so a daily run does not re-check every draft.
+
+Stages of one lab and deadline are ordered (``d180`` < ``d90`` < … < ``d7`` < the overdue weeks):
+once a stage is recorded, an earlier one is never planned or sent again, even when the clock
+moves back. ``current`` says which recorded stages are still the ones to send today, and their
+text as of today, so a send that failed for days is cancelled once its stage has passed and
+otherwise says the days left on the day it goes out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.coordinator.delivery import CONSOLE, SLACK, TELEGRAM
+from bot.coordinator.notifiers import CONSOLE, SLACK, TELEGRAM
 from bot.service import DialogService
 from criteria import transition_rules as rules
+from criteria.bounded import bounded_int
 from criteria.eras import wareki_date
 from criteria.report import CheckReport
 from renderers.messages import message
 from storage.base import Lab
-from storage.registry import NO_CONTACT, NewReminder, RegistryEntry, RegistryStore
+from storage.lab_registry import CANCELLED, NO_CONTACT, NewReminder, RegistryEntry, RegistryStore, Reminder
 
 log = logging.getLogger(__name__)
 MAX_LACKS = 3
@@ -35,17 +42,34 @@ def reminder_key(lab_id: int, deadline: dt.date, stage: str, recipient: str = ""
     return f"{key}:{recipient}" if recipient else key
 
 
+def stage_rank(name: str) -> tuple[int, int, int] | None:
+    """Where a lab stage comes in time: ``d180`` < ``d90`` < ``d7`` < ``overdue-2025-W49`` <
+    ``overdue-2025-W50``; ``None`` for the coordinators' escalation (not a lab stage)."""
+    if name.startswith(rules.OVERDUE_PREFIX):
+        year, _, week = name.removeprefix(rules.OVERDUE_PREFIX).partition("-W")
+        y, w = bounded_int(year, max_digits=4), bounded_int(week, max_digits=2)
+        return (1, y, w) if y is not None and w is not None else None
+    days = bounded_int(name[1:], max_digits=5) if name.startswith("d") else None
+    return (0, -days, 0) if days is not None else None
+
+
 def show_date(day: dt.date) -> str:
     """令和7年11月30日 (2025年)."""
     return wareki_date(day)
 
 
+#: How a contact's channel is named to coordinators (``Slack U123``).
+CHANNEL_LABELS = {SLACK: "Slack", TELEGRAM: "Telegram"}
+
+
 def contact_of(entry: RegistryEntry) -> tuple[str, str] | None:
-    if entry.contact_slack:
-        return SLACK, entry.contact_slack
-    if entry.contact_telegram:
-        return TELEGRAM, entry.contact_telegram
-    return None
+    """The contact a reminder goes to: the first one registered."""
+    return entry.contacts[0] if entry.contacts else None
+
+
+def contact_on(entry: RegistryEntry, channel: str) -> str:
+    """The lab's contact on ``channel`` (empty when it has none there)."""
+    return next((target for c, target in entry.contacts if c == channel), "")
 
 
 def area_of(entry: RegistryEntry) -> str:
@@ -53,9 +77,17 @@ def area_of(entry: RegistryEntry) -> str:
 
 
 def contact_text(entry: RegistryEntry) -> str:
-    parts = [f"Slack {entry.contact_slack}"] if entry.contact_slack else []
-    parts += [f"Telegram {entry.contact_telegram}"] if entry.contact_telegram else []
+    parts = [f"{CHANNEL_LABELS.get(channel, channel)} {target}" for channel, target in entry.contacts]
     return " / ".join(parts) or message("coordinator.none")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Current:
+    """A lab's reminder stages due today: the entry, its deadline and the stages by name."""
+
+    entry: RegistryEntry
+    deadline: dt.date
+    stages: Mapping[str, rules.Stage]
 
 
 @dataclass(frozen=True)
@@ -142,7 +174,9 @@ class Planner:
         self.registry = registry
         self.service = service
         self.settings = settings
-        self._coordinators = coordinators or (lambda: registry.role_contacts(COORDINATOR_ROLE))
+        self._coordinators = coordinators or (
+            lambda: registry.role_contacts(COORDINATOR_ROLE, (SLACK, TELEGRAM))
+        )
 
     def deadline_of(self, entry: RegistryEntry) -> dt.date | None:
         return rules.deadline(
@@ -159,13 +193,71 @@ class Planner:
             return Draft(None)
         return Draft(self.service.report(Lab(entry.lab_id, entry.name)))
 
+    def _latest_recorded(self) -> dict[tuple[int, str], tuple[int, int, int]]:
+        """The latest lab stage recorded (sent, pending …, not cancelled) per (lab, deadline)."""
+        latest: dict[tuple[int, str], tuple[int, int, int]] = {}
+        for row in self.registry.reminders():
+            rank = stage_rank(row.stage)
+            if rank is None or row.status == CANCELLED:
+                continue
+            key = (row.lab_id, row.deadline)
+            if key not in latest or rank > latest[key]:
+                latest[key] = rank
+        return latest
+
+    def _due(
+        self, entry: RegistryEntry, today: dt.date, latest: Mapping[tuple[int, str], tuple[int, int, int]]
+    ) -> tuple[dt.date | None, list[rules.Stage]]:
+        """The stages due today, without a lab stage earlier than one already recorded."""
+        end = self.deadline_of(entry)
+        stages = rules.due_stages(status=entry.status, end=end, today=today, rules=self.settings)
+        if end is None:
+            return None, []
+        recorded = latest.get((entry.lab_id, end.isoformat()))
+        kept = []
+        for stage in stages:
+            rank = stage_rank(stage.name) if stage.audience == "lab" else None
+            if rank is not None and recorded is not None and rank < recorded:
+                continue  # a later stage was recorded already (the clock moved back)
+            kept.append(stage)
+        return end, kept
+
+    def current(self, today: dt.date, *, only: Sequence[int] | None = None) -> dict[int, Current]:
+        """The stages each lab should be sent on ``today`` (labs with none, or finished, absent)."""
+        latest = self._latest_recorded()
+        found: dict[int, Current] = {}
+        for entry in self.registry.entries():
+            if only is not None and entry.lab_id not in only:
+                continue
+            end, stages = self._due(entry, today, latest)
+            if end is not None and stages:
+                found[entry.lab_id] = Current(entry=entry, deadline=end, stages={s.name: s for s in stages})
+        return found
+
+    def body_today(self, reminder: Reminder, current: Current, drafts: dict[int, Draft]) -> str | None:
+        """The text of a recorded reminder as of today, or ``None`` when its stage is not current."""
+        stage = current.stages.get(reminder.stage)
+        if stage is None or current.deadline.isoformat() != reminder.deadline:
+            return None
+        entry = current.entry
+        if entry.lab_id not in drafts:
+            drafts[entry.lab_id] = self.draft(entry)
+        draft = drafts[entry.lab_id]
+        if stage.audience == "lab":
+            shown = reminder.channel if reminder.channel in (SLACK, TELEGRAM) else CONSOLE
+            return lab_body(
+                entry, deadline=current.deadline, days_left=stage.days_left, channel=shown, draft=draft
+            )
+        return escalation_body(entry, deadline=current.deadline, days_left=stage.days_left, draft=draft)
+
     def plan(self, today: dt.date) -> list[NewReminder]:
         """Every reminder due on ``today`` that is not recorded yet."""
         wanted: list[tuple[RegistryEntry, dt.date, rules.Stage, str, str, str]] = []
         coordinators: Sequence[tuple[str, str]] | None = None
+        latest = self._latest_recorded()
         for entry in self.registry.entries():
-            end = self.deadline_of(entry)
-            for stage in rules.due_stages(status=entry.status, end=end, today=today, rules=self.settings):
+            end, stages = self._due(entry, today, latest)
+            for stage in stages:
                 assert end is not None
                 if stage.audience == "lab":
                     found = contact_of(entry)
@@ -208,15 +300,3 @@ class Planner:
                 )
             )
         return planned
-
-    def active_deadlines(self) -> dict[int, str]:
-        """The current deadline of every lab still in transition (finished labs are absent).
-
-        A recorded reminder whose lab is missing here, or whose deadline differs, no longer applies.
-        """
-        found: dict[int, str] = {}
-        for entry in self.registry.entries():
-            end = self.deadline_of(entry)
-            if end is not None and not rules.is_finished(entry.status):
-                found[entry.lab_id] = end.isoformat()
-        return found

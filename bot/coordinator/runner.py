@@ -18,8 +18,11 @@ Owns the delivery protocol on the ``reminders`` table (keys ``f"{lab_id}:{deadli
    again; for Slack and Telegram, which have no idempotency key, the row becomes ``unknown`` and is
    reported (``NudgeResult.unknown``, warning log) instead of re-sent. So delivery is exactly once
    except in that window — a crash *during* one HTTP call — where it is at most once and reported.
-5. **No longer applies.** A row whose lab finished (移行完了 / 移行しない) or whose deadline changed
-   before it was sent is ``cancelled``.
+5. **No longer applies.** A row whose lab finished (移行完了 / 移行しない), whose deadline changed,
+   or whose stage is no longer today's (a send that failed until the next stage opened, an
+   overdue week gone by, a stage earlier than one already recorded) is ``cancelled``, never sent
+   late. A row still current is sent with its text as of today (the days left on the day it goes
+   out), not the text of the day it was planned.
 """
 
 from __future__ import annotations
@@ -27,14 +30,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.coordinator.delivery import MISSING_ENV, DeliveryError, Notifier, Outgoing
-from bot.coordinator.planner import Planner
+from bot.coordinator.notifiers import MISSING_ENV, DeliveryError, Notifier, Outgoing
+from bot.coordinator.planner import Draft, Planner
 from renderers.messages import message
-from storage.registry import (
+from storage.lab_registry import (
     CANCELLED,
     NO_CONTACT,
     PENDING,
@@ -168,13 +171,19 @@ class NudgeRunner:
 
     def _deliver(self, result: NudgeResult) -> None:
         self._recover(result)
-        active = self.planner.active_deadlines()
-        for reminder in self.registry.due(now=self.clock()):
-            if active.get(reminder.lab_id) != reminder.deadline:
+        due = self.registry.due(now=self.clock())
+        if not due:
+            return
+        current = self.planner.current(self.today(), only=sorted({r.lab_id for r in due}))
+        drafts: dict[int, Draft] = {}
+        for reminder in due:
+            found = current.get(reminder.lab_id)
+            body = self.planner.body_today(reminder, found, drafts) if found else None
+            if body is None:
                 self.registry.mark(reminder.key, CANCELLED)
                 result.cancelled.append(reminder)
                 continue
-            self._send_one(reminder, result)
+            self._send_one(replace(reminder, body=body), result)
 
     def _recover(self, result: NudgeResult) -> None:
         for reminder in self.registry.expired_sending(now=self.clock()):

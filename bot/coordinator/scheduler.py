@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -105,3 +106,8 @@ def start_for_slack(runner_factory: Callable[[], NudgeRunner], **options: Any) -
     schedule_nudges(scheduler, runner_factory, **options)
     scheduler.start()
     return scheduler
+
+
+def nudges_enabled() -> bool:
+    """``DXLAB_NUDGE=off`` (or 0/false/no) turns the scheduled nudge off."""
+    return os.environ.get("DXLAB_NUDGE", "").strip().lower() not in ("off", "0", "false", "no")

@@ -9,20 +9,17 @@ prints. Importing a lab also binds its chat contacts to it (when they are not bo
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TextIO
 
-from bot.coordinator.delivery import SLACK, TELEGRAM, Notifier, notifiers_from_env
-from bot.coordinator.planner import Planner
+from bot.coordinator.notifiers import SLACK, TELEGRAM, Notifier
+from bot.coordinator.planner import Planner, contact_on
 from bot.coordinator.runner import JST, Clock, NudgeRunner, RetryPolicy, system_clock
-from bot.roles import Action, Policy
 from bot.service import DialogService
 from criteria import transition_rules as rules
 from renderers.messages import message
 from storage.base import Lab
-from storage.registry import RegistryEntry, RegistryStore
+from storage.lab_registry import RegistryEntry, RegistryStore
 from storage.sqlite import SQLiteStore
 
 KEEP = "keep"
@@ -49,8 +46,9 @@ class LabView:
             "iot_selected_on": e.iot_selected_on,
             "status": e.status,
             "status_label": rules.status_label(e.status),
-            "contact_slack": e.contact_slack or None,
-            "contact_telegram": e.contact_telegram or None,
+            "contact_slack": contact_on(e, SLACK) or None,
+            "contact_telegram": contact_on(e, TELEGRAM) or None,
+            "contacts": [{"channel": c, "id": x} for c, x in e.contacts],
             "transition_deadline": e.transition_deadline,
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "days_left": self.days_left,
@@ -83,22 +81,28 @@ class CoordinatorService:
     # --- the registry --------------------------------------------------------------------------
 
     def import_entries(self, entries: Sequence[RegistryEntry]) -> tuple[int, int]:
-        """Save the entries (one transaction); returns (new, updated)."""
+        """Save the entries, bind their contacts and make person contacts staff, all in one
+        transaction (a run killed mid-way leaves nothing half-bound); returns (new, updated)."""
+        with self.store.transaction():
+            known = self._import(entries)
+        updated = sum(1 for e in entries if e.name in known)
+        return len(entries) - updated, updated
+
+    def _import(self, entries: Sequence[RegistryEntry]) -> set[str]:
         known = {e.name for e in self.registry.entries()}
         self.registry.save(entries, at=self.clock())
         for entry in entries:
             saved = self.registry.entry(entry.name)
             assert saved is not None
-            for channel, target in ((SLACK, entry.contact_slack), (TELEGRAM, entry.contact_telegram)):
+            for channel, target in entry.contacts:
                 if target and self.store.bound_lab(channel, target) is None:
                     self.store.bind(channel, target, saved.lab_id)
                 if target and _is_person(channel, target):
                     # the lab's registered contact works on its draft: staff of that lab
                     person = self.store.person(target, channel=channel, external_id=target)
                     lab = Lab(saved.lab_id, entry.name)
-                    Policy(self.store).add_staff(person.id, lab, granted_by=None)
-        updated = sum(1 for e in entries if e.name in known)
-        return len(entries) - updated, updated
+                    self.dialog.policy.add_staff(person.id, lab, granted_by=None)
+        return known
 
     def view(self, entry: RegistryEntry, today: dt.date) -> LabView:
         end = self.planner.deadline_of(entry)
@@ -158,26 +162,6 @@ class CoordinatorService:
         return NudgeRunner(
             registry=self.registry, planner=self.planner, notifiers=notifiers, clock=self.clock, policy=policy
         )
-
-    def is_coordinator(self, person_id: int) -> bool:
-        """Whether the person may nudge: a coordinator or an admin (``DXLAB_ADMINS`` included)."""
-        return Policy(self.store).allowed(person_id, Action.NUDGE)
-
-
-def open_coordinator(explicit_db: str | None, *, clock: Clock = system_clock) -> CoordinatorService:
-    """The service on the database of ``--db`` / ``DXLAB_DB`` (``UserError`` when it cannot be opened)."""
-    from bot.wiring import build_engine, open_db
-
-    store = open_db(explicit_db)
-    return CoordinatorService(
-        dialog=DialogService(store=store, engine=build_engine()), store=store, clock=clock
-    )
-
-
-def nudge_factory(service: CoordinatorService, *, out: TextIO | None = None) -> Callable[[], NudgeRunner]:
-    """Runners for the scheduler: channels from the environment, the terminal as the log (stderr)."""
-    notifiers = notifiers_from_env(out or sys.stderr)
-    return lambda: service.runner(notifiers)
 
 
 def days_left_text(view: LabView) -> str:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import io
 import zipfile
 
+from bot.files import MAX_FILE_BYTES
 from bot.plan_import.errors import PlanError
 
-MAX_INPUT_BYTES = 5 * 1024 * 1024
-"""The largest file dxlab reads as input (a 実施計画書 is typically 30–300 KB). Shared by every
-input path that accepts a file from a person: CLI import and chat uploads."""
+MAX_INPUT_BYTES = MAX_FILE_BYTES
+"""The largest file dxlab reads as input (a 実施計画書 is typically 30–300 KB): the one limit of
+``bot.files``, shared by every input path (CLI check/render/import, chat uploads)."""
 
 MAX_UNCOMPRESSED_BYTES = 40 * 1024 * 1024
 """The most a package may inflate to, summed over its entries."""
@@ -41,13 +42,15 @@ _MAIN_PART = "word/document.xml"
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}"
+    """5 MB as 「5」, 5.3 MB as 「5.3」 (a size just over the limit is never shown as the limit)."""
+    value = size / (1024 * 1024)
+    return f"{value:g}" if value == int(value) else f"{max(value, 0.1):.1f}".rstrip("0").rstrip(".")
 
 
 def check_size(size: int, *, name: str) -> None:
     """Refuse a file over ``MAX_INPUT_BYTES`` (before downloading or reading it when possible)."""
     if size > MAX_INPUT_BYTES:
-        raise PlanError("too_large", name=name, size=_megabytes(size), limit=_megabytes(MAX_INPUT_BYTES))
+        raise PlanError("too_large", name=name, limit=_megabytes(MAX_INPUT_BYTES))
 
 
 def check_package(data: bytes, *, name: str) -> None:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from criteria.application import MemberCategory
 from criteria.yamlfile import parse_yaml
-from dialogs.registry import is_application_field
+from dialogs.flow_names import is_application_field
 
 _FILE = Path(__file__).with_name("vocabulary.yaml")
 

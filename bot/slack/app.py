@@ -13,6 +13,7 @@ import argparse
 import logging
 import os
 import re
+import signal
 import sys
 from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Any
@@ -24,11 +25,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
-from bot.coordinator.chat import start_slack_nudges
+from bot.core.channel import Runtime
+from bot.core.router import Router, drafting_router
 from bot.errors import UserError
 from bot.service import DialogService
 from bot.settings import load_dotenv
-from bot.slack.handlers import SUBCOMMANDS, SlackAdapter
+from bot.slack.handlers import SlackAdapter, turn_subcommands
 from bot.slack.identity import Identity
 from bot.slack.inbox import Inbox, command_name
 from bot.slack.settings import DEFAULT_PORT, SlackSettings
@@ -77,6 +79,7 @@ def build_app(
     client: WebClient | None = None,
     executor: Executor | None = None,
     replay: bool = True,
+    router: Router | None = None,
 ) -> App:
     """The bolt app for ``service``; ``client`` defaults to one on ``settings.api_url``.
 
@@ -95,16 +98,21 @@ def build_app(
         request_verification_enabled=not settings.socket_mode,
     )
     app.listener_runner.lazy_listener_runner = ThreadLazyListenerRunner(logger=app.logger, executor=executor)
+    router = router or drafting_router(service)  # wiring.build_router(service): every command
     identity = Identity(service=service, display_name=_display_name(client))
-    adapter = SlackAdapter(service=service, identity=identity, settings=settings)
-    inbox = Inbox(store=service.store, valid_submission=lambda body: not adapter.check_submission(body))
+    adapter = SlackAdapter(service=service, identity=identity, settings=settings, router=router)
+    inbox = Inbox(
+        store=service.store,
+        valid_submission=lambda body: not adapter.check_submission(body),
+        turn_commands=turn_subcommands(router),
+    )
 
     def ack_now(ack: Ack) -> None:
         ack()
 
     def ack_command(ack: Ack, body: dict[str, Any]) -> None:
         name = command_name(body)
-        if name not in SUBCOMMANDS:
+        if name not in adapter.subcommands:
             ack(text=message("slack.unknown_subcommand", name=name, escape=mrkdwn_escape))
         elif str(body.get("channel_id") or "").startswith("D"):
             ack()
@@ -194,20 +202,44 @@ def _reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def serve(args: argparse.Namespace) -> int:
-    """``dxlab serve slack``: HTTP mode on ``--port`` (or ``PORT``), Socket Mode with an app token."""
-    from bot.wiring import build_service
+class Terminated(Exception):
+    """SIGTERM arrived: stop serving and clean up (the ``finally`` blocks run, exit status 0)."""
 
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def serve(args: argparse.Namespace, runtime: Runtime) -> int:
+    """``dxlab serve slack``: HTTP mode on ``--port`` (or ``PORT``), Socket Mode with an app token.
+
+    SIGTERM (``docker stop``, systemd) ends it like Ctrl-C: the server closes, the scheduled nudge
+    stops, the database is closed, and the exit status is 0."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (tests): no handler
+        previous = None
+    try:
+        return _serve(args, runtime)
+    except Terminated:
+        sys.stderr.write(message("slack.stopped") + "\n")
+        return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(args: argparse.Namespace, runtime: Runtime) -> int:
     load_dotenv()
     settings = SlackSettings.from_env()
     missing = settings.missing()
     if missing:
         raise UserError(message("slack.missing_settings", names=missing))
     check_token(settings)
-    service = build_service(args.db)
-    nudges = start_slack_nudges(service)  # the daily reminders (bot.coordinator)
+    service = runtime.open_service(args.db)
+    nudges = runtime.start_nudges(service, None)  # the daily reminders (bot.coordinator)
     try:
-        app = build_app(service, settings)
+        app = build_app(service, settings, router=runtime.router_for(service))
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dialogs import inputs, registry
+from dialogs import flow_names, inputs
 from dialogs.flow import Step
 from dialogs.progress import year_display
 from renderers.messages import message
@@ -47,7 +47,7 @@ def complete(step: Step, values: Mapping[str, str]) -> dict[str, str]:
         text = result.get(spec.name)
         if spec.derive is None or text is None:
             continue
-        derived = registry.derive(spec.derive, {spec.name: text})
+        derived = flow_names.derive(spec.derive, {spec.name: text})
         for name, value in derived.items():
             if name in {f.name for f in step.record.fields} and name not in result:
                 result[name] = _derived_text(name, value, derived)

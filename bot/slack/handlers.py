@@ -4,8 +4,11 @@ Every listener acknowledges first (``app.py``) and does its work here, in a lazy
 3-second acknowledgement holds whatever the engine, the database or the export take. Each turn
 carries an idempotency key (``event_id`` for events, the action or view id for interactions), so
 Slack's retries and duplicate deliveries are applied once, in the same transaction as the answer.
-Every turn, modal, App Home view and export first asks the roles policy (``Identity.refusal``):
-only staff of the session's lab and admins work on its draft.
+Commands come from the one command layer (``bot.core``): the router checks the role and runs
+them; a drafting command is a turn, which the router runs exactly once after the roles policy let
+the person edit the session's lab. Modals, App Home and exports ask the policy too
+(``Identity.refusal``): only staff of the session's lab and admins work on its draft. A command's
+buttons (``dx_act_<n>``) carry the action id and its value.
 """
 
 from __future__ import annotations
@@ -13,30 +16,31 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.coordinator.chat import slack_command
+from bot.core.commands import Caller, ChoicesOut, FileOut, Output, TextOut, TurnRequest
+from bot.core.router import Router
 from bot.errors import UserError
 from bot.exporter import export_to_dir
 from bot.roles import Action
-from bot.secretariat.chat import SLACK_COMMANDS, ChatFile, slack_reply
 from bot.service import DialogService, Session, to_engine_draft
 from bot.slack import forms
-from bot.slack.identity import Identity
-from bot.slack.inbox import CHANNEL, TURN_COMMANDS, action_key, command_key, event_id, message_key, view_key
+from bot.slack.identity import Identity, is_own_lab
+from bot.slack.inbox import CHANNEL, action_key, command_key, event_id, message_key, view_key
 from bot.slack.settings import SlackSettings
-from dialogs.events import Command, Event, Pick, Start, SubmitRecord, Text
+from dialogs.events import Act, Command, Event, Pick, Start, SubmitRecord, Text
 from dialogs.replies import ExportRequest, Notice, Scorecard
 from dialogs.state import Cursor, DialogState
 from dialogs.words import COMMAND_NAMES, CommandName
 from renderers.messages import message
 from renderers.slack.blocks import SlackMessage, render_messages, text_message
 from renderers.slack.elements import (
+    ACT,
     COMMAND,
     EDIT_PICK,
     FORM,
@@ -44,6 +48,8 @@ from renderers.slack.elements import (
     MULTI_SELECT,
     MULTI_SUBMIT,
     PICK,
+    actions,
+    button,
     decode,
     encode,
 )
@@ -52,12 +58,21 @@ from renderers.slack.views import HomeModel, home_notice, home_view, record_moda
 
 log = logging.getLogger(__name__)
 
-SUBCOMMANDS: frozenset[str] = (
-    TURN_COMMANDS  # "", start, status, review, export, help, edit
-    | {"bind", "link", "labs", "lab", "nudge"}
-    | SLACK_COMMANDS  # faq, eligibility, compare (bot.secretariat.chat)
-)
+PREFIX = "/dxlab "
+#: /dxlab subcommands this channel handles itself (the others are the router's commands).
+OWN_SUBCOMMANDS: frozenset[str] = frozenset({"", "bind", "link"})
+ACTION = "dx_act"  # dx_act_<n>: a command's button, its value encode(a=action, v=value)
 POSITION_COMMANDS: frozenset[str] = frozenset({"back", "skip"})
+
+
+def subcommands(router: Router) -> frozenset[str]:
+    """Every ``/dxlab`` subcommand: the router's commands and this channel's own."""
+    return router.commands.names() | OWN_SUBCOMMANDS
+
+
+def turn_subcommands(router: Router) -> frozenset[str]:
+    """The subcommands that run a dialog turn (``/dxlab`` alone starts the dialog)."""
+    return router.commands.turn_names() | {""}
 
 
 def slack_unescape(text: str) -> str:
@@ -68,10 +83,14 @@ def slack_unescape(text: str) -> str:
 class SlackAdapter:
     """Carries out one Slack request's work against the dialog service."""
 
-    def __init__(self, *, service: DialogService, identity: Identity, settings: SlackSettings) -> None:
+    def __init__(
+        self, *, service: DialogService, identity: Identity, settings: SlackSettings, router: Router
+    ) -> None:
         self.service = service
         self.identity = identity
         self.settings = settings
+        self.router = router
+        self.subcommands = subcommands(router)
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
         self._dm: dict[str, str] = {}
@@ -105,23 +124,48 @@ class SlackAdapter:
         channel: str,
         key: str,
         replay: bool = False,
-    ) -> None:
+        pressed: Mapping[str, Any] | None = None,
+    ) -> bool:
         """One engine turn; replies posted to ``channel``; nothing when ``key`` was already done.
+        ``True`` when the turn was applied now.
 
         A refused turn records nothing and leaves the inbox (it will never apply); replayed from
-        the inbox (``replay``) it is skipped quietly.
+        the inbox (``replay``) it is skipped quietly. ``pressed`` is the block action whose button
+        ran the turn: its message then shows what was chosen instead of live buttons.
         """
-        if not self.permitted(client, session, channel, quiet=replay):
-            self.service.store.inbox_drop(CHANNEL, event_id(key))
-            return
         with self._lock(session.person.id):
-            replies = self.service.handle(session, event, event_id=event_id(key))
+            outcome = self.router.turn(session, event, event_id=event_id(key))
+        if outcome.refusal is not None:
+            if not replay:
+                self.say(client, channel, "session_denied", reason=outcome.refusal)
+            return False
+        replies = outcome.replies
         if replies is None:
-            return
+            return False
+        if pressed is not None:
+            self.mark_answered(client, pressed, self.chosen_label(pressed))
         self.post(client, channel, render_messages(replies))
         for reply in replies:
             if isinstance(reply, ExportRequest):
                 self.export(client, session, channel, reply.format)
+        return True
+
+    def chosen_label(self, body: Mapping[str, Any]) -> str:
+        """What the person chose: the pressed button's text, the select's option, the ticked boxes."""
+        action = (body.get("actions") or [{}])[0]
+        for source in (action.get("text"), (action.get("selected_option") or {}).get("text")):
+            if isinstance(source, Mapping) and source.get("text"):
+                return str(source["text"])
+        data = decode(action.get("value"))
+        step_id = str(data.get("s") or "")
+        flow = self.service.engine.flow
+        if str(action.get("action_id") or "") == MULTI_SUBMIT and flow.has_step(step_id):
+            picked = set(_checked(body.get("state") or {}, step_id))
+            return "、".join(c.label for c in flow.step(step_id).choices if c.value in picked)
+        if flow.has_step(step_id):
+            value = str(data.get("v") or "")
+            return next((c.label for c in flow.step(step_id).choices if c.value == value), value)
+        return ""
 
     def permitted(
         self,
@@ -205,7 +249,17 @@ class SlackAdapter:
         )
         _, replies = self.service.engine.handle(state, Command("status"))  # pure: nothing is written
         card = next(r for r in replies if isinstance(r, Scorecard))
-        client.views_publish(user_id=user, view=home_view(HomeModel(session.lab.name, card)))
+        client.views_publish(user_id=user, view=home_view(HomeModel(self.lab_title(session), card)))
+
+    def lab_title(self, session: Session) -> str:
+        """The lab as people know it: the name written in the draft, else the lab's own name (a
+        user's own lab, ``slack:U…``, is never shown as such)."""
+        written = self.service.application(session.lab).lab_name
+        if written:
+            return written
+        if is_own_lab(session.lab.name):
+            return message("slack.home_lab_unnamed")
+        return session.lab.name
 
     # --- the slash command ---------------------------------------------------------------------
 
@@ -217,7 +271,7 @@ class SlackAdapter:
         where = str(body.get("channel_id") or "")
         channel = self.dm_channel(client, user)
         key = command_key(body)
-        if name not in SUBCOMMANDS:
+        if name not in self.subcommands:
             return  # the acknowledgement already said so
         if name == "bind":
             result = self.identity.bind(user, argument, channel_id=where)
@@ -226,36 +280,78 @@ class SlackAdapter:
         if name == "link":
             self.link(client, user, channel, argument)
             return
-        if name in ("labs", "lab", "nudge"):  # coordinators (bot.coordinator.chat checks the role)
-            text = slack_command(
-                self.service, person_id=self.identity.person(user).id, command=name, argument=argument
-            )
-            self.post(client, channel, [text_message(mrkdwn_escape(text))])
+        invocation = self.router.invocation(name or "start", argument)
+        if invocation is None:
             return
-        if name in SLACK_COMMANDS:  # the secretariat's tools (bot.secretariat.chat checks the role)
-            reply = slack_reply(
-                self.service.store, person_id=self.identity.person(user).id, command=name, argument=argument
-            )
-            if isinstance(reply, ChatFile):
-                try:
-                    client.files_upload_v2(
-                        channel=channel,
-                        content=reply.content,
-                        filename=reply.filename,
-                        initial_comment=reply.comment,
-                    )
-                except (SlackApiError, SlackClientError) as exc:
-                    self.say(client, channel, "export_upload_failed", reason=type(exc).__name__)
-            else:
-                self.post(client, channel, [text_message(mrkdwn_escape(reply))])
+        if not invocation.command.turn:  # coordinators' and secretariat's tools: the router checks roles
+            caller = Caller(self.identity.person(user), CHANNEL, PREFIX)
+            self.deliver(client, channel, self.router.run(caller, invocation))
             return
         resolved = self.identity.resolve(user, channel_id=where)
         if resolved.joined is not None:
             self.say(client, channel, "joined_channel_lab", lab=resolved.joined.name)
-        if name == "help":
+        if invocation.name == "help":
             self.say(client, channel, "command_help")
-        event: Event = Start() if name in ("", "start") else Command(_command(name), argument)
-        self.turn(client, resolved.session, event, channel=channel, key=key, replay=replay)
+        caller = Caller(resolved.session.person, CHANNEL, PREFIX)
+        for out in invocation.command.handler(caller, argument):
+            if isinstance(out, TurnRequest):
+                self.turn(client, resolved.session, out.event, channel=channel, key=key, replay=replay)
+
+    def deliver(self, client: WebClient, channel: str, outputs: Sequence[Output]) -> None:
+        """A command's outputs: escaped text, a file, text with buttons (never a turn: see ``turn``)."""
+        for out in outputs:
+            if isinstance(out, FileOut):
+                try:
+                    client.files_upload_v2(
+                        channel=channel,
+                        content=out.content,
+                        filename=out.filename,
+                        initial_comment=out.comment,
+                    )
+                except (SlackApiError, SlackClientError) as exc:
+                    self.say(client, channel, "export_upload_failed", reason=type(exc).__name__)
+            elif isinstance(out, ChoicesOut):
+                text = mrkdwn_escape(out.text)
+                buttons = [
+                    button(c.label, f"{ACTION}_{i}", encode(a=c.action, v=c.value))
+                    for i, c in enumerate(out.choices)
+                ]
+                base = text_message(text)
+                self.post(client, channel, [SlackMessage(base.text, (*base.blocks, *actions(buttons)))])
+            elif isinstance(out, TextOut):
+                self.post(client, channel, [text_message(mrkdwn_escape(out.text))])
+
+    def on_command_action(self, body: Mapping[str, Any], client: WebClient, channel: str) -> None:
+        """A command's button: the command run with the button's value; the pressed message then
+        shows the chosen answer instead of live buttons (``chat.update``)."""
+        action = (body.get("actions") or [{}])[0]
+        data = decode(action.get("value"))
+        invocation = self.router.invocation(str(data.get("a") or ""), str(data.get("v") or ""))
+        if invocation is None or invocation.command.turn:
+            return
+        self.mark_answered(client, body, self.chosen_label(body))
+        caller = Caller(self.identity.person(str(body["user"]["id"])), CHANNEL, PREFIX)
+        self.deliver(client, channel, self.router.run(caller, invocation))
+
+    def mark_answered(self, client: WebClient, body: Mapping[str, Any], chosen: str) -> None:
+        """Replace the pressed message's buttons by what was chosen, so it no longer looks live."""
+        container = body.get("container") or {}
+        channel, ts = container.get("channel_id"), container.get("message_ts")
+        original = body.get("message") or {}
+        if not channel or not ts:
+            return
+        kept = [b for b in original.get("blocks") or [] if b.get("type") != "actions"]
+        key = "slack.chosen" if chosen else "slack.answered_button"
+        note = text_message(message(key, label=chosen, escape=mrkdwn_escape))
+        try:
+            client.chat_update(
+                channel=str(channel),
+                ts=str(ts),
+                text=str(original.get("text") or note.text),
+                blocks=[*kept, *note.blocks],
+            )
+        except (SlackApiError, SlackClientError) as exc:
+            log.info("could not mark message %s answered: %s", ts, exc)
 
     def link(self, client: WebClient, user: str, channel: str, code: str) -> None:
         if not code:
@@ -289,6 +385,12 @@ class SlackAdapter:
         chosen = (action.get("selected_option") or {}).get("value")
         data = decode(action.get("value") or chosen)
         step_id = str(data.get("s") or "")
+        if action_id.startswith(ACTION + "_"):
+            self.on_command_action(body, client, channel)
+            return
+        if action_id.startswith(ACTION + "_"):
+            self.on_command_action(body, client, channel)
+            return
         if action_id in (FORM, FORM_EDIT):
             index = data.get("i")
             self.open_form(
@@ -309,11 +411,13 @@ class SlackAdapter:
             name = action_id.removeprefix(COMMAND + "_")
             expect = step_id if name in POSITION_COMMANDS and step_id else None
             event = Start() if name == "start" else Command(_command(name), step_id=expect)
+        elif action_id.startswith(ACT + "_"):
+            event = Act(step_id, str(data.get("a") or ""), str(data.get("v") or ""))
         elif action_id.startswith(EDIT_PICK):
             event = Command("edit", str(chosen or ""))
         else:
             return
-        self.turn(client, session, event, channel=channel, key=action_key(body), replay=replay)
+        self.turn(client, session, event, channel=channel, key=action_key(body), replay=replay, pressed=body)
 
     def open_form(
         self,

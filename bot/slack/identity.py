@@ -19,12 +19,10 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 from bot.roles import Action, PermissionDenied, Policy
 from bot.service import DialogService, Session
 from storage.base import Lab, Person
-from storage.sqlite import SQLiteStore
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +31,11 @@ PERSON_CHANNEL = "person"  # bindings keyed by person id: the lab a person works
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL_MENTION = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
 _OWN_LAB = re.compile(r"slack:[UW][A-Z0-9]+")
+
+
+def is_own_lab(name: str) -> bool:
+    """Whether ``name`` is a user's own lab (``slack:U…``), a name no person chose."""
+    return bool(_OWN_LAB.fullmatch(name))
 
 
 def own_lab_name(user_id: str) -> str:
@@ -76,8 +79,8 @@ class Identity:
         return self.store.person(name, channel=CHANNEL, external_id=user_id)
 
     def policy(self) -> Policy:
-        """The roles policy (``DXLAB_ADMINS`` read now, so a change applies without a restart)."""
-        return Policy(cast(SQLiteStore, self.store))
+        """The roles policy (``DXLAB_ADMINS`` read at each check, so a change applies at once)."""
+        return self.service.policy
 
     def refusal(self, session: Session, action: Action = Action.EDIT_DRAFT) -> str | None:
         """Why the person may not ``action`` the session's lab (claimed first when unclaimed)."""

@@ -17,16 +17,13 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from bot.slack.identity import CHANNEL
-from renderers.slack.elements import COMMAND, EDIT_PICK, MULTI_SUBMIT, PICK
+from renderers.slack.elements import ACT, COMMAND, EDIT_PICK, MULTI_SUBMIT, PICK
 from storage.base import Store
 
 log = logging.getLogger(__name__)
 
 Kind = Literal["message", "command", "action", "submission"]
 KINDS: tuple[Kind, ...] = ("message", "command", "action", "submission")
-
-# /dxlab subcommands that run a dialog turn (the others bind, link, or read the registry)
-TURN_COMMANDS: frozenset[str] = frozenset({"", "start", "status", "review", "export", "help", "edit"})
 
 
 def event_id(key: str) -> str:
@@ -63,16 +60,17 @@ def view_key(body: Mapping[str, Any]) -> str:
 
 def runs_turn(action_id: str) -> bool:
     """Whether a button or select runs a dialog turn (not opening a modal, not ticking a box)."""
-    return action_id == MULTI_SUBMIT or action_id.startswith((PICK, COMMAND + "_", EDIT_PICK))
+    return action_id == MULTI_SUBMIT or action_id.startswith((PICK, ACT + "_", COMMAND + "_", EDIT_PICK))
 
 
-def inbound_id(kind: Kind, body: Mapping[str, Any]) -> str | None:
-    """The id the request's turn will record, or ``None`` when the request runs no turn."""
+def inbound_id(kind: Kind, body: Mapping[str, Any], turn_commands: frozenset[str]) -> str | None:
+    """The id the request's turn will record, or ``None`` when the request runs no turn
+    (``turn_commands``: the ``/dxlab`` subcommands that run one, from the command layer)."""
     if kind == "message":
         key = message_key(body)
         return None if key is None else event_id(key)
     if kind == "command":
-        return event_id(command_key(body)) if command_name(body) in TURN_COMMANDS else None
+        return event_id(command_key(body)) if command_name(body) in turn_commands else None
     if kind == "action":
         action_id = str(((body.get("actions") or [{}])[0]).get("action_id") or "")
         return event_id(action_key(body)) if runs_turn(action_id) else None
@@ -85,15 +83,22 @@ Handler = Callable[[Mapping[str, Any]], None]
 class Inbox:
     """Keeps the requests of one app, and replays them through its handlers at start-up."""
 
-    def __init__(self, *, store: Store, valid_submission: Callable[[Mapping[str, Any]], bool]) -> None:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        valid_submission: Callable[[Mapping[str, Any]], bool],
+        turn_commands: frozenset[str],
+    ) -> None:
         self.store = store
         self.valid_submission = valid_submission
+        self.turn_commands = turn_commands
 
     def keep(self, kind: Kind, body: Mapping[str, Any]) -> None:
         """Store ``body`` if it runs a turn (a duplicate delivery is stored once)."""
         if kind == "submission" and not self.valid_submission(body):
             return  # answered with the form's errors: no turn
-        eid = inbound_id(kind, body)
+        eid = inbound_id(kind, body, self.turn_commands)
         if eid is not None:
             self.store.inbox_put(CHANNEL, eid, {"kind": kind, "body": dict(body)})
 

@@ -3,7 +3,7 @@
 Owns the Slack side of an upload: recognising the ``file_share`` message in the DM, asking
 ``files.info`` for the file's name, size and private download URL (the event's own values are not
 trusted), downloading it with the bot token — only from Slack's file host or the configured API
-host, never more than ``MAX_INPUT_BYTES`` — and handing the bytes to ``bot.plan_import.chat``.
+host, never more than ``MAX_INPUT_BYTES`` — and handing the bytes to ``bot.plan_import.from_chat``.
 After an import the DM continues with a 進捗 turn: the scorecard, then the first empty or weak
 question. The upload's ``event_id`` is that turn's idempotency key, so a redelivered event does
 not import twice. Kept apart from ``handlers`` on purpose: the adapter only routes to it.
@@ -22,7 +22,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.plan_import import MAX_INPUT_BYTES, PlanError
-from bot.plan_import.chat import import_upload, is_plan_name
+from bot.plan_import.from_chat import import_upload, is_plan_name
 from bot.plan_import.limits import check_size
 from bot.slack.identity import CHANNEL
 from bot.slack.inbox import event_id

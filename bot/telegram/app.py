@@ -14,10 +14,11 @@ import argparse
 import asyncio
 import logging
 import os
+import re
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -30,40 +31,22 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.coordinator.chat import add_telegram_commands, schedule_telegram_nudges
+from bot.core.channel import Runtime
+from bot.core.router import Router, drafting_router
 from bot.errors import UserError
-from bot.secretariat.chat import add_telegram_commands as add_secretariat_commands
 from bot.service import DialogService
 from bot.settings import load_dotenv
-from bot.telegram.handlers import COMMANDS, TelegramDialog
+from bot.telegram.api import DEFAULT_API, api_urls
+from bot.telegram.handlers import ACTION_PREFIX, TelegramDialog
 from bot.telegram.inbox import Inbox, InboxBot
+from bot.telegram.menu import menu_commands
 from bot.telegram.ordering import PerChatUpdateProcessor
-from bot.wiring import build_engine, open_db
 from renderers.messages import message
 
 log = logging.getLogger(__name__)
 
-DEFAULT_API = "https://api.telegram.org"
-MENU = (
-    *("start", "apply", "status", "review", "export", "back", "skip", "edit", "help", "cancel", "link"),
-    *("faq", "eligibility", "compare", "labs", "lab", "nudge"),  # bot.secretariat.chat, bot.coordinator.chat
-)
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 DEFAULT_WEBHOOK_PORT = 8443
-
-
-def api_urls(base: str | None) -> tuple[str, str]:
-    """The Bot API and file URLs (before the token) for a server address such as a local Bot API."""
-    root = (base or DEFAULT_API).rstrip("/")
-    if "{token}" in root:
-        return root, root.replace("/bot{token}", "/file/bot{token}")
-    root = root.removesuffix("/bot")
-    return f"{root}/bot", f"{root}/file/bot"
-
-
-def menu_commands() -> list[BotCommand]:
-    """The command menu, with Japanese descriptions."""
-    return [BotCommand(name, message(f"telegram.command_{name}")) for name in MENU]
 
 
 def rate_limiter(
@@ -82,10 +65,15 @@ def build_application(
     base_url: str | None = None,
     limiter: AIORateLimiter | None = None,
     updater: bool = True,
+    router: Router | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """The Application with our handlers; ``base_url`` points at another Bot API server."""
+    """The Application with our handlers; ``base_url`` points at another Bot API server.
+
+    Every command comes from the one command layer: pass ``router`` (``bot.wiring.build_router``);
+    without it the bot knows the drafting commands only."""
     api, files = api_urls(base_url)
-    dialog = TelegramDialog(service=service)
+    router = router or drafting_router(service)  # wiring.build_router(service): every command
+    dialog = TelegramDialog(service=service, router=router)
     inbox = Inbox(store=service.store, key=dialog.event_id)
     bot = InboxBot(
         inbox=inbox,
@@ -109,10 +97,9 @@ def build_application(
 
     application = builder.post_init(post_init).post_shutdown(post_shutdown).build()
     application.bot_data["dialog"] = dialog
-    add_telegram_commands(application, service)  # /labs /lab /nudge for coordinators
-    add_secretariat_commands(application, service)  # /faq /eligibility (bot.secretariat.chat)
     application.add_handler(CommandHandler("link", dialog.on_link))
-    application.add_handler(CommandHandler(list(COMMANDS), dialog.on_command))
+    application.add_handler(CommandHandler(sorted(router.commands.names()), dialog.on_command))
+    application.add_handler(CallbackQueryHandler(dialog.on_action, pattern=f"^{re.escape(ACTION_PREFIX)}"))
     application.add_handler(MessageHandler(filters.COMMAND, dialog.on_unknown_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, dialog.on_text))
     from bot.telegram.uploads import TelegramUploads  # a .docx plan sent in a private chat
@@ -166,7 +153,7 @@ async def stop(application: Application) -> None:  # type: ignore[type-arg]
         await application.post_shutdown(application)
 
 
-def serve(args: argparse.Namespace) -> int:
+def serve(args: argparse.Namespace, runtime: Runtime) -> int:
     """Run the bot until interrupted (settings from the environment and ``.env``)."""
     load_dotenv()
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
@@ -176,12 +163,15 @@ def serve(args: argparse.Namespace) -> int:
     secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
     if webhook_url and not secret:
         raise UserError(message("telegram.missing_secret"))
-    store = open_db(getattr(args, "db", None))
-    service = DialogService(store=store, engine=build_engine())
+    service = runtime.open_service(getattr(args, "db", None))
+    store = service.store
     application = build_application(
-        service=service, token=token, base_url=os.environ.get("TELEGRAM_API_BASE_URL") or None
+        service=service,
+        token=token,
+        base_url=os.environ.get("TELEGRAM_API_BASE_URL") or None,
+        router=runtime.router_for(service),
     )
-    schedule_telegram_nudges(application, service)  # the daily reminders (bot.coordinator)
+    runtime.start_nudges(service, application.job_queue)  # the daily reminders (bot.coordinator)
     base = (os.environ.get("TELEGRAM_API_BASE_URL") or DEFAULT_API).replace(token, "***")
     try:
         # getMe first, on the loop run_* will use: a refused token or an unreachable server is

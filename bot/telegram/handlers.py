@@ -5,55 +5,76 @@ Owns the translation and the exactly-once rule. Every dialog turn runs on the ev
 ``update_id`` for messages, and ``cb:<chat>:<message>`` for a button, so a keyboard answers once
 however often it is pressed or its update is redelivered.
 
-Every turn first asks the roles policy: only staff of the chat's lab (members of a bound group
-are) and admins work on its draft, and an export needs ``export_draft``.
+Commands come from the one command layer (``bot.core``): the router parses ``/cmd@bot``, checks the
+role and runs the command; a drafting command becomes a turn, which the router runs exactly once
+after the roles policy let the person edit the chat's lab (members of a bound group are staff of
+it); an export also needs ``export_draft``. A command's buttons carry ``c|<action>|<value>``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from telegram import Bot, CallbackQuery, MessageEntity, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    MessageEntity,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot.core.commands import Caller, ChoicesOut, FileOut, Output, TextOut, TurnRequest
+from bot.core.router import Router, split_command
 from bot.errors import UserError
 from bot.exporter import file_stem, write_export
 from bot.roles import Action, PermissionDenied
 from bot.service import DialogService, Session
-from bot.telegram.delivery import Delivery, ExportFailure, ExportFile, Target
 from bot.telegram.identity import CHANNEL, Identity, Sender
-from dialogs.events import Command, Event, Pick, Start, Text
+from bot.telegram.menu import Menus
+from bot.telegram.sender import Delivery, ExportFailure, ExportFile, Target
+from dialogs.events import Act, Command, Event, Pick, Start, Text
 from dialogs.replies import ExportRequest, Reply
-from dialogs.words import CommandName
+from dialogs.steps import picked_values
+from dialogs.words import COMMAND_NAMES, CommandName
 from renderers.messages import message
-from renderers.telegram.callbacks import EditData, PickData, ToggleData, decode
-from renderers.telegram.html import escape_html
+from renderers.telegram.callbacks import ActData, CommandData, EditData, PickData, ToggleData, decode
+from renderers.telegram.html import escape_html, split_html
 from renderers.telegram.keyboards import multichoice_keyboard
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 Context = ContextTypes.DEFAULT_TYPE
 
-# Telegram command → engine command.
-COMMANDS: dict[str, CommandName] = {
-    "start": "start",
-    "apply": "start",
-    "status": "status",
-    "review": "review",
-    "export": "export",
-    "back": "back",
-    "skip": "skip",
-    "edit": "edit",
-    "help": "help",
-    "cancel": "quit",
-}
+PREFIX = "/"
+ACTION_PREFIX = "c|"  # a command's button: c|<action>|<value>
+
+
+def action_data(action: str, value: str) -> str:
+    """The ``callback_data`` of a command's button (an action id and its value)."""
+    return f"{ACTION_PREFIX}{action}|{value}"
+
+
+def drafting_name(name: str) -> CommandName:
+    """The engine command of a command button (``help`` for one this version does not know)."""
+    return next((known for known in COMMAND_NAMES if known == name), "help")
+
+
+def read_action(data: str) -> tuple[str, str] | None:
+    if not data.startswith(ACTION_PREFIX):
+        return None
+    action, sep, value = data[len(ACTION_PREFIX) :].partition("|")
+    return (action, value) if sep else None
 
 
 @dataclass(frozen=True)
@@ -71,25 +92,39 @@ def callback_event_id(chat_id: int, message_id: int) -> str:
 
 def command_name(text: str, bot: Bot) -> str | None:
     """``start`` for ``/start`` or ``/start@our_bot``; ``None`` when addressed to another bot."""
-    head, _, addressee = text.split()[0].lstrip("/").partition("@")
-    if addressee and addressee.lower() != (bot.username or "").lower():
-        return None
-    return head.lower()
+    parts = split_command(text, bot_username=bot.username or "")
+    return None if parts is None else parts[0]
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def person_name(first: str, last: str | None) -> str:
+    """A Telegram user's name as people write it: 「山田 花子」 for a Japanese name (Telegram's
+    ``full_name`` puts the given name first: 「花子 山田」), ``first last`` for a Latin one."""
+    if not last:
+        return first
+    if _LATIN.search(first + last):
+        return f"{first} {last}"
+    return f"{last} {first}"
 
 
 def sender_of(update: Update) -> Sender | None:
     user, chat = update.effective_user, update.effective_chat
     if user is None or chat is None:
         return None
-    return Sender(user_id=user.id, full_name=user.full_name, chat_id=chat.id, private=chat.type == "private")
+    name = person_name(user.first_name, user.last_name)
+    return Sender(user_id=user.id, full_name=name, chat_id=chat.id, private=chat.type == "private")
 
 
 class TelegramDialog:
     """The handlers of one bot (``app.build_application`` registers them)."""
 
-    def __init__(self, *, service: DialogService) -> None:
+    def __init__(self, *, service: DialogService, router: Router) -> None:
         self.service = service
-        self.identity = Identity(store=service.store)
+        self.router = router
+        self.identity = Identity(store=service.store, policy=service.policy)
+        self.menus = Menus(router)
         self.step_ids = tuple(s.id for s in service.engine.flow.steps)
         self._keyboards: dict[tuple[int, int], int] = {}
 
@@ -105,14 +140,15 @@ class TelegramDialog:
         query, msg = update.callback_query, update.message
         if query is not None:
             data = decode(query.data or "", self.step_ids) if query.message is not None else None
-            if isinstance(data, PickData | EditData) and query.message is not None:
+            if isinstance(data, PickData | EditData | ActData | CommandData) and query.message is not None:
                 return callback_event_id(query.message.chat.id, query.message.message_id)
             return None
         if msg is None or msg.text is None or msg.from_user is None:
             return None
         entity = msg.entities[0] if msg.entities else None
         if entity is not None and entity.type == MessageEntity.BOT_COMMAND and entity.offset == 0:
-            return str(update.update_id) if command_name(msg.text, bot) in COMMANDS else None
+            name = command_name(msg.text, bot)
+            return str(update.update_id) if name in self.router.commands.turn_names() else None
         if msg.chat.type != "private":
             replied = msg.reply_to_message
             if replied is None or replied.from_user is None or replied.from_user.id != bot.id:
@@ -130,29 +166,24 @@ class TelegramDialog:
 
     def _turn(self, sender: Sender, event: Event, event_id: str, bind_group: bool) -> TurnResult:
         notes = []
-        policy = self.identity.policy()
         person = self.identity.person(sender)
         group_lab = self.identity.group_lab(sender)
         if group_lab is not None:  # a member of a bound group is a member of its lab
-            policy.add_staff(person.id, group_lab, granted_by=None)
+            self.service.policy.add_staff(person.id, group_lab, granted_by=None)
         session = self.identity.session(sender)
-        try:
-            policy.enter_lab(person.id, session.lab)
-        except PermissionDenied as exc:
-            self.service.store.inbox_drop("telegram", event_id)  # refused: never to be replayed
-            return TurnResult(
-                session, [], [], [message("telegram.session_denied", reason=exc.message, escape=escape_html)]
-            )
-        if bind_group:
+        outcome = self.router.turn(session, event, event_id=event_id)
+        if outcome.refusal is not None:
+            note = message("telegram.session_denied", reason=outcome.refusal, escape=escape_html)
+            return TurnResult(session, [], [], [note])
+        if bind_group:  # the router let the sender edit the lab: the group now works on it
             lab = self.identity.bind_group(sender)
             if lab is not None:
                 notes.append(message("telegram.group_bound", lab=lab.name, escape=escape_html))
-        replies = self.service.handle(session, event, event_id=event_id)
-        return TurnResult(session, replies, [], notes)
+        return TurnResult(session, outcome.replies, [], notes)
 
     def _export(self, session: Session, request: ExportRequest) -> ExportFile | ExportFailure:
         try:
-            self.identity.policy().require(session.person.id, Action.EXPORT_DRAFT, session.lab)
+            self.service.policy.require(session.person.id, Action.EXPORT_DRAFT, session.lab)
         except PermissionDenied as exc:
             return ExportFailure(exc.message)
         app = self.service.application(session.lab)
@@ -179,6 +210,8 @@ class TelegramDialog:
         if sender is None:
             return None
         result = await self._on_store(self._turn, sender, event, event_id, bind_group)
+        if sender.private:
+            await self.menus.sync(context.bot, sender.chat_id, result.session.person.id)
         replies = result.replies
         if replies is None:
             return result
@@ -218,19 +251,55 @@ class TelegramDialog:
     # --- handlers --------------------------------------------------------------------------
 
     async def on_command(self, update: Update, context: Context) -> None:
-        """/start, /status … : the engine's commands (with their argument)."""
-        msg = update.effective_message
-        if msg is None or not msg.text:
+        """Every registered command: drafting ones run a turn, the others answer through the router."""
+        msg, sender = update.effective_message, sender_of(update)
+        if msg is None or not msg.text or sender is None:
             return
-        name = msg.text.split()[0].lstrip("/").split("@")[0].lower()
-        command = COMMANDS.get(name)
-        if command is None:
+        invocation = self.router.parse(msg.text, bot_username=context.bot.username or "")
+        if invocation is None:
             return
-        argument = " ".join(context.args or [])
-        event: Event = Start() if command == "start" else Command(command, argument)
-        await self._dialog(
-            update, context, event, event_id=str(update.update_id), bind_group=command == "start"
-        )
+        args = " ".join(context.args or [])
+        if invocation.command.turn:
+            caller = Caller(self.identity.person(sender), CHANNEL, PREFIX)
+            for out in invocation.command.handler(caller, args):
+                if isinstance(out, TurnRequest):
+                    await self._dialog(
+                        update,
+                        context,
+                        out.event,
+                        event_id=str(update.update_id),
+                        bind_group=isinstance(out.event, Start),
+                    )
+            return
+        await self._answer(msg, sender, invocation.name, args)
+
+    async def _answer(self, msg: Message, sender: Sender, name: str, args: str) -> None:
+        """Run a command that answers (no turn) off the loop, and send what it returned."""
+        invocation = self.router.invocation(name, args)
+        if invocation is None:
+            return
+
+        def work() -> tuple[int, list[Output]]:
+            caller = Caller(self.identity.person(sender), CHANNEL, PREFIX)
+            return caller.person.id, list(self.router.run(caller, invocation))
+
+        person_id, outputs = await asyncio.to_thread(work)
+        if sender.private:
+            await self.menus.sync(msg.get_bot(), sender.chat_id, person_id)
+        for out in outputs:
+            await send_output(msg, out)
+
+    async def on_action(self, update: Update, context: Context) -> None:
+        """A command's button (``c|<action>|<value>``): the same as typing the command with the value."""
+        query, sender = update.callback_query, sender_of(update)
+        if query is None or not isinstance(query.message, Message) or sender is None:
+            return
+        parsed = read_action(query.data or "")
+        await answer(query)
+        if parsed is None:
+            return
+        await query.edit_message_reply_markup(reply_markup=None)  # one tap per question
+        await self._answer(query.message, sender, *parsed)
 
     async def on_text(self, update: Update, context: Context) -> None:
         """A typed answer: any text in a private chat; in a group, only replies to the bot."""
@@ -245,7 +314,7 @@ class TelegramDialog:
         await self._dialog(update, context, Text(msg.text), event_id=str(update.update_id))
 
     async def on_callback(self, update: Update, context: Context) -> None:
-        """A button: a choice (→ Pick), a multichoice toggle, or an edit-menu entry."""
+        """A button: a choice (→ Pick), an action (→ Act), a multichoice toggle, or an edit-menu entry."""
         query = update.callback_query
         if query is None or query.message is None:
             return
@@ -259,19 +328,43 @@ class TelegramDialog:
             await answer(query)
             await query.edit_message_reply_markup(multichoice_keyboard(step.id, step.choices, data.mask))
             return
-        event: Event = (
-            Pick(data.step_id, data.value)
-            if isinstance(data, PickData)
-            else Command("edit", str(data.number))
-        )
-        assert isinstance(data, PickData | EditData)
+        event: Event
+        if isinstance(data, PickData):
+            event = Pick(data.step_id, data.value)
+        elif isinstance(data, ActData):
+            event = Act(data.step_id, data.action, data.value)
+        elif isinstance(data, CommandData):
+            event = Command(drafting_name(data.name), step_id=data.step_id or None)
+        else:
+            event = Command("edit", str(data.number))
         result = await self._dialog(update, context, event, event_id=callback_event_id(chat_id, message_id))
         delivery = Delivery(context.bot)
         if result is not None and result.replies is None:
             await answer(query, message("telegram.already_answered"))
+            await delivery.drop_keyboard(chat_id, message_id)
+            return
+        await answer(query)
+        chosen = self.chosen_label(query, data)
+        if chosen and isinstance(query.message, Message):
+            await delivery.mark_chosen(query.message, chosen)
         else:
-            await answer(query)
-        await delivery.drop_keyboard(chat_id, message_id)
+            await delivery.drop_keyboard(chat_id, message_id)
+
+    def chosen_label(self, query: CallbackQuery, data: object) -> str:
+        """What the pressed button chose: its label, or the ticked choices under 決定."""
+        markup = query.message.reply_markup if isinstance(query.message, Message) else None
+        rows = markup.inline_keyboard if markup is not None else ()
+        label = next((b.text for row in rows for b in row if b.callback_data == query.data), "")
+        flow = self.service.engine.flow
+        if (
+            isinstance(data, PickData)
+            and label == message("telegram.multi_submit")
+            and flow.has_step(data.step_id)
+        ):
+            choices = flow.step(data.step_id).choices
+            picked = picked_values(data.value, choices) or []
+            return "、".join(c.label for c in choices if c.value in picked)
+        return label
 
     async def on_link(self, update: Update, context: Context) -> None:
         """/link: make a code for Slack or the terminal; /link CODE: become that code's person."""
@@ -319,6 +412,26 @@ class TelegramDialog:
                 await context.bot.send_message(update.effective_chat.id, message("telegram.error"))
             except Exception:  # the error report must never raise
                 log.exception("could not report the error to the chat")
+
+
+async def send_output(msg: Message, out: Output) -> None:
+    """One output of a command, in reply to ``msg``: HTML text, a document, text with buttons."""
+    if isinstance(out, FileOut):
+        await msg.reply_document(document=out.content, filename=out.filename, caption=out.comment)
+        return
+    if isinstance(out, TurnRequest):
+        return
+    keyboard = None
+    if isinstance(out, ChoicesOut):
+        rows = [
+            [InlineKeyboardButton(c.label, callback_data=action_data(c.action, c.value))] for c in out.choices
+        ]
+        keyboard = InlineKeyboardMarkup(rows)
+    assert isinstance(out, TextOut | ChoicesOut)
+    pieces = split_html(escape_html(out.text))
+    for i, piece in enumerate(pieces):
+        last = i == len(pieces) - 1
+        await msg.reply_text(piece, parse_mode="HTML", reply_markup=keyboard if last else None)
 
 
 async def answer(query: CallbackQuery, text: str | None = None) -> None:

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import cast
 
 from bot.roles import Policy
 from bot.service import Session
 from renderers.messages import message
 from storage.base import Lab, Person, Store
-from storage.sqlite import SQLiteStore
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +39,13 @@ class Sender:
 class Identity:
     """Resolves people and labs for Telegram updates."""
 
-    def __init__(self, *, store: Store) -> None:
+    def __init__(self, *, store: Store, policy: Policy) -> None:
         self.store = store
+        self._policy = policy
 
     def policy(self) -> Policy:
-        """The roles policy (``DXLAB_ADMINS`` read now)."""
-        return Policy(cast(SQLiteStore, self.store))
+        """The roles policy (``DXLAB_ADMINS`` read at each check)."""
+        return self._policy
 
     def group_lab(self, sender: Sender) -> Lab | None:
         """The lab bound to the sender's group chat (``None`` in a private chat or an unbound group)."""

@@ -4,7 +4,7 @@ Owns the Telegram side of an upload: only private chats; the declared size check
 ``getFile`` and again on what ``getFile`` reports (never more than ``MAX_INPUT_BYTES``); the
 file downloaded from the Bot API's file URL (the same server as the API, so a local Bot API
 server works too); the person's role checked like a turn's; the bytes handed to
-``bot.plan_import.chat``; then a 進捗 turn (scorecard and the first empty or weak question) under
+``bot.plan_import.from_chat``; then a 進捗 turn (scorecard and the first empty or weak question) under
 the message's ``update_id``, so a redelivered update does not import twice. The message's
 caption answers the diff question (「上書き」/「空欄だけ」). ``handlers`` is not changed: the
 Application routes documents here, and only ``TelegramDialog``'s identity, service and turn
@@ -21,7 +21,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.plan_import import PlanError
-from bot.plan_import.chat import import_upload, is_plan_name
+from bot.plan_import.from_chat import import_upload, is_plan_name
 from bot.plan_import.limits import check_size
 from bot.roles import PermissionDenied
 from bot.telegram.handlers import Context, TelegramDialog, sender_of

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from dialogs.events import RECORD_ADD, RECORD_DONE
 from dialogs.flow import Choice
 from dialogs.replies import (
     Completed,
@@ -25,6 +26,7 @@ from dialogs.replies import (
 from renderers.messages import message
 from renderers.slack import limits
 from renderers.slack.elements import (
+    ACT,
     COMMAND,
     EDIT_PICK,
     FORM,
@@ -119,8 +121,8 @@ def _record_menu(reply: RecordMenu) -> list[Block]:
     blocks = sections(reply_text(reply))
     elements = [
         button(message("slack.button_open_form"), FORM, encode(s=reply.step_id), style="primary"),
-        button(message("slack.button_add_typed"), f"{PICK}_add", encode(s=reply.step_id, v="追加")),
-        button(message("slack.button_done_records"), f"{PICK}_done", encode(s=reply.step_id, v="完了")),
+        button(message("slack.button_add_typed"), f"{ACT}_add", encode(s=reply.step_id, a=RECORD_ADD)),
+        button(message("slack.button_done_records"), f"{ACT}_done", encode(s=reply.step_id, a=RECORD_DONE)),
     ]
     if reply.records:
         options = [

@@ -21,6 +21,7 @@ COMMAND = "dx_cmd"  # dx_cmd_<name>: back, skip, edit, status, review, export, h
 FORM = "dx_form"  # open the record modal (new record)
 FORM_EDIT = "dx_form_edit"  # open the record modal on a stored record (a select)
 EDIT_PICK = "dx_edit_pick"  # the edit menu select: jump to a step
+ACT = "dx_rec"  # dx_rec_<action>: a record menu's action button: Act(step, action, value)
 RECORD_CALLBACK = "dx_record"  # the record modal's callback_id
 FIELD_ACTION = "v"  # every input element of the record modal
 

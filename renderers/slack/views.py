@@ -8,6 +8,7 @@ buttons for short ones (KPI kind), a number input for numbers, and a text input 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +70,15 @@ def _element(spec: RecordField, value: Any, record: Mapping[str, Any]) -> dict[s
     return element
 
 
+_TYPED_ONLY = re.compile(r"[（(][^）)]*スキップ[^）)]*[）)]|[^。]*「スキップ」[^。]*。")
+
+
+def form_text(text: str) -> str:
+    """A label or prompt as a form shows it: without the instructions for typing (「スキップ」…),
+    which a form does not need (an optional field is simply left empty)."""
+    return _TYPED_ONLY.sub("", text).strip() or text
+
+
 def record_modal(
     step: Step,
     *,
@@ -80,25 +90,25 @@ def record_modal(
     assert step.record is not None
     spec = step.record
     record = record or {}
-    derives = any(f.derive for f in spec.fields)
     title = (
         message("slack.modal_title_edit", label=spec.label, number=number)
         if number is not None
         else message("slack.modal_title", label=spec.label)
     )
-    blocks: list[Block] = [context(mrkdwn_escape(step.prompt))]
-    for spec_field in spec.fields:
+    blocks: list[Block] = [context(mrkdwn_escape(form_text(step.prompt)))]
+    derived_from = next((i for i, f in enumerate(spec.fields) if f.derive), len(spec.fields))
+    for index, spec_field in enumerate(spec.fields):
         hint = message("slack.modal_derive_hint") if spec_field.derive else ""
-        if spec_field.example:
+        if spec_field.example and spec_field.kind != "choice":  # a select needs no 「例: 1」
             hint = (hint + " " if hint else "") + message("slack.modal_hint", example=spec_field.example)
         block: Block = {
             "type": "input",
             "block_id": spec_field.name,
-            "label": plain(spec_field.label, limits.INPUT_LABEL),
+            "label": plain(form_text(spec_field.label), limits.INPUT_LABEL),
             "element": _element(spec_field, record.get(spec_field.name), record),
-            # With a deriving field (a KPI sentence) the others may be filled from it: we check
-            # required fields ourselves after deriving, and show errors beside them.
-            "optional": derives or not spec_field.required,
+            # A field after a deriving one (a KPI sentence) may be filled from it: we check those
+            # ourselves after deriving, and show errors beside them. The others are as the flow says.
+            "optional": not spec_field.required or index > derived_from,
         }
         if hint:
             block["hint"] = plain(hint, limits.INPUT_HINT)

@@ -6,7 +6,10 @@ values are short choice numbers. A step id that would not fit is replaced by a s
 stays valid across restarts without any table.
 
 Formats: ``p|<step>|<value>`` a choice (→ ``Pick``), ``m|<step>|<mask>`` a multichoice toggle (the
-whole selection as a bit mask, so a repeated press is harmless), ``e|<number>`` an edit-menu entry.
+whole selection as a bit mask, so a repeated press is harmless), ``e|<number>`` an edit-menu entry,
+``a|<step>|<action>:<value>`` an action with its value (→ ``Act``: a record menu's buttons),
+``k|<step>|<command>`` a drafting command (→ ``Command``: skip this question; the completion
+message's review / status / export), refused as stale once ``<step>`` is no longer asked.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from criteria.bounded import bounded_int
 
 MAX_BYTES = 64
 SEP = "|"
@@ -42,7 +47,24 @@ class EditData:
     number: int
 
 
-CallbackData = PickData | ToggleData | EditData
+@dataclass(frozen=True)
+class ActData:
+    """An action button of ``step_id``: ``action`` (a record menu's add/done/edit/delete) and its value."""
+
+    step_id: str
+    action: str
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class CommandData:
+    """A drafting command's button; ``step_id`` the question it was shown with ("" for none)."""
+
+    name: str
+    step_id: str = ""
+
+
+CallbackData = PickData | ToggleData | EditData | ActData | CommandData
 
 
 def _size(text: str) -> int:
@@ -71,6 +93,10 @@ def encode(data: CallbackData) -> str:
         return _pack("p", data.step_id, data.value)
     if isinstance(data, ToggleData):
         return _pack("m", data.step_id, str(data.mask))
+    if isinstance(data, ActData):
+        return _pack("a", data.step_id, f"{data.action}:{data.value}")
+    if isinstance(data, CommandData):
+        return _pack("k", data.step_id, data.name)
     return f"e{SEP}{int(data.number)}"
 
 
@@ -79,8 +105,11 @@ def decode(raw: str, step_ids: Iterable[str]) -> CallbackData | None:
     parts = raw.split(SEP)
     try:
         if parts[0] == "e" and len(parts) == 2:
-            return EditData(int(parts[1]))
-        if parts[0] not in ("p", "m") or len(parts) != 3:
+            number = bounded_int(parts[1])
+            return EditData(number) if number is not None else None
+        if parts[0] == "k" and len(parts) == 3 and not parts[1]:
+            return CommandData(parts[2])
+        if parts[0] not in ("p", "m", "a", "k") or len(parts) != 3:
             return None
         kind, key, value = parts
         step_id = key
@@ -91,6 +120,12 @@ def decode(raw: str, step_ids: Iterable[str]) -> CallbackData | None:
             step_id = found
         if kind == "p":
             return PickData(step_id, value)
-        return ToggleData(step_id, int(value))
+        if kind == "k":
+            return CommandData(value, step_id)
+        if kind == "a":
+            action, sep, argument = value.partition(":")
+            return ActData(step_id, action, argument) if sep and action else None
+        mask = bounded_int(value)
+        return ToggleData(step_id, mask) if mask is not None else None
     except ValueError:
         return None

@@ -26,7 +26,7 @@ def test_backup_during_writes_then_restore(tmp_path: Path, capsys: pytest.Captur
     db = tmp_path / "live.db"
     store = SQLiteStore(db)
     lab = store.lab("L")
-    person = store.person("山田")
+    person = store.person("山田", channel="console")
     stop = threading.Event()
     written: list[int] = []
 

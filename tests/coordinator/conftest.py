@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.coordinator.delivery import DeliveryError, Outgoing
+from bot.coordinator.notifiers import DeliveryError, Outgoing
 from bot.coordinator.runner import JST, NudgeRunner, RetryPolicy
 from bot.coordinator.service import CoordinatorService
 from bot.service import DialogService
 from bot.wiring import build_engine
 from criteria import transition_rules as rules
 from storage import SQLiteStore
-from storage.registry import RegistryEntry
+from storage.lab_registry import RegistryEntry
 
 
 class Clock:
@@ -62,9 +62,13 @@ class Crash(BaseException):
     """The process dies (not an Exception: nothing catches it)."""
 
 
-def entry(name: str, **fields: object) -> RegistryEntry:
+def entry(
+    name: str, *, contact_slack: str = "", contact_telegram: str = "", **fields: object
+) -> RegistryEntry:
+    """A registry entry; ``contact_slack`` / ``contact_telegram`` as the CSV's columns give them."""
     values: dict[str, object] = {"kind": "iot", "status": "not_started"} | fields
-    return RegistryEntry(name=name, **values)  # type: ignore[arg-type]
+    contacts = tuple((c, x) for c, x in (("slack", contact_slack), ("telegram", contact_telegram)) if x)
+    return RegistryEntry(name=name, contacts=contacts, **values)  # type: ignore[arg-type]
 
 
 class World:

@@ -22,7 +22,7 @@ WEEKS_AFTER_2025_11_30 = [
 
 def _coordinator(world: World) -> None:
     person = world.store.person("調整 太郎", channel="slack", external_id="UCOORD")
-    with world.store._write() as conn:
+    with world.store.transaction() as conn:
         conn.execute(
             "INSERT INTO roles (person_id, role, lab_id, granted_at) "
             "VALUES (?, 'coordinator', 0, '2022-11-30')",
@@ -103,7 +103,7 @@ def test_reminder_says_what_the_draft_lacks_and_how_to_continue(world: World) ->
     )
     lab = world.store.find_lab("A市IoTラボ")
     assert lab is not None
-    person = world.store.person("担当者")
+    person = world.store.person("担当者", channel="console")
     world.store.replace_draft(
         lab.id,
         {"vision": "地域のDXを進める", "kpis": [{"text": "DX認定企業を15社", "kind": "outcome"}]},

@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
-from bot.coordinator.delivery import DeliveryError, Outgoing, SlackNotifier, TelegramNotifier
+from bot.coordinator.notifiers import DeliveryError, Outgoing
 from bot.coordinator.scheduler import JOB_DAILY, JOB_RETRY, JOB_START, schedule_nudges
+from bot.slack.notifier import SlackNotifier
+from bot.telegram.notifier import TelegramNotifier
 from tests.coordinator.conftest import World, entry
 from tests.slack.fake_slack import TOKEN, FakeSlack
 

@@ -6,7 +6,11 @@ import datetime as dt
 
 import pytest
 
-from bot.coordinator.chat import reply_text
+from bot.coordinator.coordinator_commands import coordinator_commands
+from bot.core.commands import Caller, CommandSet, TextOut
+from bot.core.router import Router
+from bot.wiring import nudge_factory
+from storage.base import Person
 from storage.roles import RoleStore
 from tests.coordinator.conftest import World, entry
 
@@ -27,7 +31,15 @@ def people(world: World, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
 
 
 def _say(world: World, person: int, command: str, argument: str = "") -> str:
-    return reply_text(world.service, person_id=person, command=command, argument=argument, channel="slack")
+    """The command through the one router, as Slack sends it."""
+    dialog = world.service.dialog
+    commands = CommandSet().extend(coordinator_commands(world.service, nudge_factory(world.service)))
+    router = Router(commands=commands, policy=dialog.policy, service=dialog)
+    invocation = router.invocation(command, argument)
+    assert invocation is not None
+    (out,) = router.run(Caller(Person(person, ""), "slack", "/dxlab "), invocation)
+    assert isinstance(out, TextOut)
+    return out.text
 
 
 def test_only_coordinators(world: World, people: tuple[int, int]) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.coordinator.runner import RetryPolicy
-from storage.registry import RegistryStore
+from storage.lab_registry import RegistryStore
 from tests.coordinator.conftest import Crash, World, entry
 
 DAY = dt.date(2025, 11, 10)  # 20 days before the programme-wide deadline: d30 is due

@@ -87,7 +87,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(
     db = tmp_path / "d.db"
     assert main(["import", str(big), "--lab", "ラボ", "--db", str(db)]) == 2
     err = capsys.readouterr().err
-    assert "大きすぎる" in err and "5.0 MB" in err
+    assert "大きすぎる" in err and "5 MB" in err
     store = SQLiteStore(db)
     try:
         assert store.find_lab("ラボ") is None or store.draft(store.lab("ラボ").id).answers == {}

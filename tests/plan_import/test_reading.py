@@ -229,7 +229,7 @@ def test_sub_titles_inside_the_kpis_keep_the_lines_below_as_kpis() -> None:
 def test_a_chat_lists_at_most_twenty_unplaced_blocks() -> None:
     import docx
 
-    from bot.plan_import.chat import import_upload
+    from bot.plan_import.from_chat import import_upload
     from storage import MemoryStore
 
     d = docx.Document()

@@ -447,7 +447,7 @@ def test_slack_server_survives_sigkill(
 
 
 def telegram_texts(replies: Sequence[Reply]) -> list[str]:
-    """The messages ``bot.telegram.delivery`` sends in a private chat for ``replies``."""
+    """The messages ``bot.telegram.sender`` sends in a private chat for ``replies``."""
     sent: list[str] = []
     texts: list[str] = []
 

@@ -260,7 +260,7 @@ def test_nudge_from_concurrent_processes_sends_each_reminder_once(tmp_path: Path
         fake.stop()
     store = SQLiteStore(db)
     try:
-        rows = store._conn().execute("SELECT status FROM reminders").fetchall()
+        rows = store.query("SELECT status FROM reminders")
     finally:
         store.close()
     assert [r[0] for r in rows] == ["sent"] * 6

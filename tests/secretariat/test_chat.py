@@ -9,7 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.roles import PermissionDenied
-from bot.secretariat.chat import compare_file, eligibility_reply, faq_reply
+from bot.secretariat.secretariat_commands import compare_file, eligibility_reply, faq_reply
+from bot.wiring import service_for
 from tests.secretariat.conftest import LAB_A, World
 
 
@@ -53,9 +54,9 @@ def test_compare_file_only_for_the_secretariat_and_admins(world: World, user: st
         person = store.person(user, channel="console")
         if not ok:
             with pytest.raises(PermissionDenied):
-                compare_file(store, person.id)
+                compare_file(service_for(store), person.id)
             return
-        sent = compare_file(store, person.id, [LAB_A])
+        sent = compare_file(service_for(store), person.id, [LAB_A])
     finally:
         store.close()
     assert sent.filename.endswith(".xlsx") and "1件" in sent.comment

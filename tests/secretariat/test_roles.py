@@ -275,7 +275,7 @@ def test_all_labs_scope_is_zero_never_null(world: World) -> None:
         person = store.person("x", channel="console")
         assert roles.grant(person.id, "secretariat", granted_by=None)
         assert not roles.grant(person.id, "secretariat", granted_by=None)  # the PK holds: no duplicate
-        rows = store._conn().execute("SELECT lab_id FROM roles WHERE person_id = ?", (person.id,)).fetchall()
+        rows = store.query("SELECT lab_id FROM roles WHERE person_id = ?", (person.id,))
         assert rows == [(ALL_LABS,)]
     finally:
         store.close()

@@ -22,7 +22,7 @@ from slack_bolt import App, BoltRequest, BoltResponse
 from bot.service import DialogService
 from bot.slack.app import build_app
 from bot.slack.settings import SlackSettings
-from bot.wiring import build_engine
+from bot.wiring import build_engine, build_router
 from criteria.checking import run_checks
 from dialogs.engine import Engine
 from storage import SQLiteStore
@@ -255,7 +255,7 @@ def slack(
     fake_slack: FakeSlack, slack_settings: SlackSettings, slack_service: DialogService
 ) -> Iterator[SlackDriver]:
     executor = TrackingExecutor()
-    app = build_app(slack_service, slack_settings, executor=executor)
+    app = build_app(slack_service, slack_settings, executor=executor, router=build_router(slack_service))
     driver = SlackDriver(app, fake_slack, slack_service, executor)
     loggers = [logging.getLogger("slack_bolt"), logging.getLogger("bot.slack")]
     for logger in loggers:

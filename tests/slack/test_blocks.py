@@ -98,10 +98,34 @@ def test_every_slack_message_renders() -> None:
 
 def test_serve_without_tokens_says_what_is_missing(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from bot.slack.app import serve
+    from bot.wiring import channel_runtime
 
     for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(UserError) as caught:
-        serve(argparse.Namespace(db=str(tmp_path / "x.db"), port=0, host="127.0.0.1"))
+        serve(argparse.Namespace(db=str(tmp_path / "x.db"), port=0, host="127.0.0.1"), channel_runtime())
     assert "SLACK_BOT_TOKEN" in caught.value.message and "SLACK_SIGNING_SECRET" in caught.value.message
+
+
+def test_record_modals_are_written_for_a_form() -> None:
+    """No 「スキップ」 instructions, required fields required, no 「例: 1」 under a select."""
+    for step in default_flow().steps:
+        if step.record is None:
+            continue
+        view = record_modal(step, metadata="{}")
+        inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+        text = str(view["blocks"])
+        assert "スキップ" not in text, step.id
+        derived_from = next(
+            (i for i, f in enumerate(step.record.fields) if f.derive), len(step.record.fields)
+        )
+        for index, spec_field in enumerate(step.record.fields):
+            block = inputs[spec_field.name]
+            if spec_field.required and index <= derived_from:
+                assert block["optional"] is False, (step.id, spec_field.name)
+            if spec_field.kind == "choice":
+                assert "例:" not in str(block.get("hint", "")), (step.id, spec_field.name)
+    kpis = record_modal(default_flow().step("kpis"), metadata="{}")
+    labels = [b["label"]["text"] for b in kpis["blocks"] if b["type"] == "input"]
+    assert "KPIを一文で" in labels and "基準値" in labels

@@ -85,6 +85,7 @@ def test_app_home_shows_progress_and_the_scorecard_with_continue_and_export(slac
     assert slack.fake.of("views.publish")[0].args["user_id"] == "U1"
     text = "\n".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
     assert "入力済み" in text and "基本情報: 4/4" in text
+    assert FULL_APPLICATION[0] in text and "slack:U1" not in text  # the lab's name as written
     for label in ("方向性", "地域性", "変革", "自治体の積極性と継続性", "多様性と一体感", "その他"):
         assert label in text
     buttons = {e["action_id"]: e for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]}
@@ -95,3 +96,11 @@ def test_app_home_shows_progress_and_the_scorecard_with_continue_and_export(slac
     assert "おかえりなさい" in slack.texts(dm_channel("U1"), before)
     slack.click("U1", buttons["dx_cmd_export"], channel="")
     assert slack.fake.wait_for("files.completeUploadExternal")[0].args["channel_id"] == dm_channel("U1")
+
+
+def test_app_home_never_shows_the_internal_lab_name(slack: SlackDriver) -> None:
+    slack.command("U1", "")
+    slack.home_opened("U1")
+    view = slack.fake.wait_for("views.publish")[0].args["view"]
+    text = "\n".join(b["text"]["text"] for b in view["blocks"] if b["type"] == "section")
+    assert "slack:U1" not in text and "まだ入力されていません" in text

@@ -23,6 +23,7 @@ import pytest
 from bot.service import DialogService
 from bot.slack.app import build_app
 from bot.slack.settings import SlackSettings
+from bot.wiring import build_router
 from storage import SQLiteStore
 from tests.answers import FULL_APPLICATION
 from tests.slack.conftest import SlackDriver, TrackingExecutor, _engine, dm_channel
@@ -57,7 +58,8 @@ class Restarts:
         executor = TrackingExecutor()
         self.executors.append(executor)
         lazy: Executor = DeadExecutor() if dies_after_ack else executor
-        app = build_app(service, self.settings, executor=lazy)  # a restart replays the inbox here
+        # a restart replays the inbox here
+        app = build_app(service, self.settings, executor=lazy, router=build_router(service))
         return SlackDriver(app, self.fake, service, executor)
 
     def close(self) -> None:

@@ -114,7 +114,7 @@ def test_field_by_field_typed_entry_still_works_with_buttons(slack: SlackDriver)
     slack.dm(USER, "みなと工業大学")
     slack.click(USER, slack.element(DM, "dx_pick", label="大学・各種学校"))
     slack.dm(USER, "データ分析の技術指導")
-    slack.click(USER, slack.element(DM, "dx_pick", label="完了して次へ"))
+    slack.click(USER, slack.element(DM, "dx_rec", label="完了して次へ"))
     assert _answers(slack)["members"] == [
         {"name": "みなと工業大学", "category": "school", "role": "データ分析の技術指導"}
     ]

@@ -53,7 +53,7 @@ def test_directory_path_is_reported(tmp_path: Path) -> None:
 def test_concurrent_turns_from_threads_lose_nothing(tmp_path: Path) -> None:
     store = open_store(tmp_path / "c.db")
     lab = store.lab("L")
-    people = [store.person(f"p{i}") for i in range(4)]
+    people = [store.person(f"p{i}", channel="console") for i in range(4)]
 
     def worker(person_id: int) -> None:
         for n in range(25):

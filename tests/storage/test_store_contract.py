@@ -26,12 +26,12 @@ class TestStoreContract:
         assert any_store.find_lab("さくら町") is None
         p = any_store.person("山田", channel="slack", external_id="U1")
         assert any_store.person("別名", channel="slack", external_id="U1") == p
-        assert any_store.person("山田") != p  # console identity is another one
+        assert any_store.person("山田", channel="console") != p  # console identity is another one
         assert [lab.name for lab in any_store.labs()] == ["みなと市"]
 
     def test_turn_writes_draft_history_and_cursor_together(self, any_store: Any) -> None:
         lab = any_store.lab("L")
-        person = any_store.person("山田")
+        person = any_store.person("山田", channel="console")
         fresh, result = any_store.turn(lab.id, person.id, _set("vision", "V1"), channel="console")
         assert fresh and result == "ok"
         any_store.turn(lab.id, person.id, _set("vision", "V2"), channel="console")
@@ -44,7 +44,7 @@ class TestStoreContract:
 
     def test_duplicate_event_ids_are_applied_once(self, any_store: Any) -> None:
         lab = any_store.lab("L")
-        person = any_store.person("山田")
+        person = any_store.person("山田", channel="console")
         calls: list[int] = []
 
         def compute(snapshot: Snapshot) -> tuple[TurnWrite, None]:
@@ -60,7 +60,7 @@ class TestStoreContract:
 
     def test_a_failing_turn_writes_nothing(self, any_store: Any) -> None:
         lab = any_store.lab("L")
-        person = any_store.person("山田")
+        person = any_store.person("山田", channel="console")
 
         def boom(snapshot: Snapshot) -> tuple[TurnWrite, None]:
             raise ValueError("boom")
@@ -83,14 +83,14 @@ class TestStoreContract:
     )
     def test_any_text_is_stored_verbatim(self, any_store: Any, value: str) -> None:
         lab = any_store.lab("L")
-        person = any_store.person("山田")
+        person = any_store.person("山田", channel="console")
         any_store.turn(lab.id, person.id, _set("vision", value), channel="console")
         assert any_store.draft(lab.id).answers["vision"] == value
         assert any_store.history(lab.id, "vision")[-1].value == value
 
     def test_import_keeps_the_old_answers_in_history(self, any_store: Any) -> None:
         lab = any_store.lab("L")
-        person = any_store.person("山田")
+        person = any_store.person("山田", channel="console")
         any_store.turn(lab.id, person.id, _set("vision", "old"), channel="console")
         any_store.replace_draft(
             lab.id, {"vision": "new", "region": "R"}, person_id=person.id, channel="import"
@@ -115,7 +115,7 @@ class TestStoreContract:
 
 def test_last_lab_follows_the_person(any_store: Any) -> None:
     a, b = any_store.lab("A"), any_store.lab("B")
-    person = any_store.person("山田")
+    person = any_store.person("山田", channel="console")
     assert any_store.last_lab(person.id) is None
     any_store.turn(a.id, person.id, _set("vision", "1"), channel="console")
     any_store.turn(b.id, person.id, _set("vision", "2"), channel="console")
@@ -124,7 +124,7 @@ def test_last_lab_follows_the_person(any_store: Any) -> None:
 
 def test_inbox_keeps_events_until_their_effect_is_committed(any_store: Any) -> None:
     lab = any_store.lab("L")
-    person = any_store.person("山田")
+    person = any_store.person("山田", channel="console")
     assert any_store.inbox_put("slack", "Ev1", {"text": "一つ目"})
     assert not any_store.inbox_put("slack", "Ev1", {"text": "一つ目"})
     assert any_store.inbox_put("slack", "Ev2", {"text": "二つ目"})

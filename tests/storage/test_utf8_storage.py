@@ -66,7 +66,7 @@ def test_japanese_is_stored_as_utf8_not_escapes() -> None:
 
 def test_hostile_strings_survive_a_turn(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "h.db")
-    lab, person = store.lab("L"), store.person("p")
+    lab, person = store.lab("L"), store.person("p", channel="console")
     answers = {f"f{i}": text for i, text in enumerate(HOSTILE)}
 
     def compute(snapshot: Snapshot) -> tuple[TurnWrite, None]:

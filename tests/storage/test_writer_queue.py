@@ -21,7 +21,7 @@ def _writer(path: str, index: int, barrier: Any) -> None:
     store = SQLiteStore(path)
     barrier.wait(60)
     for n in range(WRITES):
-        store.person(f"p{index}-{n}")  # one write transaction each
+        store.person(f"p{index}-{n}", channel="console")  # one write transaction each
     store.close()
 
 

@@ -165,7 +165,8 @@ class FakeBotApi:
         self.by_id: dict[int, Sent] = {}
         self.documents: list[Document] = []
         self.callback_answers: list[dict[str, Any]] = []
-        self.commands: list[dict[str, Any]] = []
+        self.commands: list[dict[str, Any]] = []  # the default scope
+        self.chat_commands: dict[int, list[dict[str, Any]]] = {}  # BotCommandScopeChat, by chat
         self.webhook: dict[str, Any] | None = None
         self.calls: list[str] = []
         self.rejected: list[tuple[str, str]] = []
@@ -539,7 +540,15 @@ class FakeBotApi:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= utf16_len(c.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands = commands
+        scope = params.get("scope")
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        if not scope or scope.get("type") == "default":
+            self.commands = commands
+        elif scope.get("type") == "chat" and "chat_id" in scope:
+            self.chat_commands[int(scope["chat_id"])] = commands
+        else:
+            raise ApiError(400, "Bad Request: unsupported scope in this fake")
         return True
 
     async def api_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 
 from bot.service import DialogService
 from bot.telegram.app import Webhook, build_application, rate_limiter, start, stop
-from bot.wiring import build_engine
+from bot.wiring import build_engine, build_router
 from dialogs.engine import Engine
 from storage import SQLiteStore
 from tests.telegram.fake_bot_api import FakeBotApi, Sent
@@ -48,6 +48,7 @@ class BotRun:
             token=self.api.token,
             base_url=self.api.base_url,
             limiter=rate_limiter(max_retries=3, overall_max_rate=0, group_max_rate=0),
+            router=build_router(self.service),
         )
         self.app.add_handler(TypeHandler(Update, self._finished), group=99)
         await start(self.app, webhook=self.webhook, poll_timeout=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.telegram.app import MENU
+from bot.telegram.menu import MENU
 from tests.answers import FULL_APPLICATION
 from tests.telegram.fake_bot_api import FakeBotApi, Sent
 from tests.telegram.harness import BotRun, run

@@ -106,12 +106,23 @@ def test_coordinators_list_and_nudge_others_are_refused(tmp_path: Path) -> None:
     run(scenario())
 
 
-def test_the_menu_lists_the_coordinator_and_secretariat_commands(tmp_path: Path) -> None:
+def test_the_menu_follows_the_role(tmp_path: Path) -> None:
     async def scenario() -> None:
-        async with FakeBotApi() as api, BotRun(api, tmp_path / "tg.db"):
+        async with FakeBotApi() as api, BotRun(api, tmp_path / "tg.db") as bot:
             described = {c["command"]: c["description"] for c in api.commands}
-            for name in ("labs", "lab", "nudge", "faq", "eligibility", "link", "start"):
+            for name in ("faq", "eligibility", "link", "start"):
                 assert described.get(name), name
-            assert "コーディネーター" in described["nudge"] and "質問" in described["faq"]
+            assert not {"labs", "lab", "nudge", "compare"} & set(described)  # staff never see them
+            assert "質問" in described["faq"]
+            coordinator = _store(bot).person("調整 係", channel="telegram", external_id="5003")
+            RoleStore(_store(bot)).grant(coordinator.id, "coordinator", granted_by=None)
+            await bot.say("/start", user=BOB)
+            await bot.say("/start", user=COORD)
+            assert 5002 not in api.chat_commands  # nothing more for staff: the default applies
+            mine = {c["command"]: c["description"] for c in api.chat_commands[5003]}
+            assert {"labs", "lab", "nudge"} <= set(mine) and "compare" not in mine
+            assert "コーディネーター" in mine["nudge"]
+            await bot.say("/faq 補助金", user=ADMIN)
+            assert {"labs", "lab", "nudge", "compare"} <= {c["command"] for c in api.chat_commands[9001]}
 
     run(scenario())

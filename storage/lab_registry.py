@@ -1,8 +1,10 @@
 """The coordinators' registry of labs and the reminders (nudges) sent to them, on the SQLite file.
 
-Owns the ``registry`` and ``reminders`` tables (schema v3) and the reading of ``roles`` +
-``identities`` for coordinator checks. Storage stays neutral: statuses, kinds and dates are the
-strings the caller gives (ISO dates, slugs); every time is passed in, so tests inject a clock.
+Owns the ``registry``, ``contacts`` (schema v6: a lab's chat contacts as ``(channel, external id)``
+rows, in order) and ``reminders`` tables, and the reading of ``roles`` + ``identities`` for
+reminders to coordinators, through the store's public transaction API. Storage stays neutral:
+channels, statuses, kinds and dates are the strings the caller gives (ISO dates, slugs); every
+time is passed in, so tests inject a clock.
 
 Reminder rows move ``pending → sending → sent``. ``claim`` turns a due ``pending`` row into
 ``sending`` with a lease (``next_attempt_at`` = lease end), one row at a time right before its
@@ -14,13 +16,13 @@ ran out is what a crash left behind (see ``bot.coordinator.runner`` for what hap
 
 from __future__ import annotations
 
-import sqlite3
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from storage.sqlite import SQLiteStore
+from storage.base import SQLDatabase
 
 PENDING = "pending"
 SENDING = "sending"
@@ -46,8 +48,7 @@ class RegistryEntry:
     prefecture: str = ""
     municipality: str = ""
     iot_selected_on: str | None = None
-    contact_slack: str = ""
-    contact_telegram: str = ""
+    contacts: tuple[tuple[str, str], ...] = ()  # (channel, external id), the preferred first
     transition_deadline: str | None = None
     lab_id: int = 0
     has_draft: bool = False
@@ -87,7 +88,9 @@ class Reminder:
 
 _ENTRY_SQL = (
     "SELECT l.id, l.name, r.prefecture, r.municipality, r.kind, r.iot_selected_on, r.status, "
-    "r.contact_slack, r.contact_telegram, r.transition_deadline, r.updated_at, "
+    "(SELECT json_group_array(json_array(c.channel, c.external_id)) FROM "
+    "(SELECT channel, external_id FROM contacts WHERE lab_id = l.id ORDER BY position) c), "
+    "r.transition_deadline, r.updated_at, "
     "EXISTS (SELECT 1 FROM drafts d WHERE d.lab_id = l.id AND d.answers NOT IN ('{}', '')) "
     "FROM registry r JOIN labs l ON l.id = r.lab_id"
 )
@@ -107,11 +110,10 @@ def _entry(row: Sequence[Any]) -> RegistryEntry:
         kind=row[4],
         iot_selected_on=row[5] or None,
         status=row[6],
-        contact_slack=row[7] or "",
-        contact_telegram=row[8] or "",
-        transition_deadline=row[9] or None,
-        updated_at=row[10] or "",
-        has_draft=bool(row[11]),
+        contacts=tuple((str(c), str(x)) for c, x in json.loads(row[7] or "[]")),
+        transition_deadline=row[8] or None,
+        updated_at=row[9] or "",
+        has_draft=bool(row[10]),
     )
 
 
@@ -135,32 +137,30 @@ def _reminder(row: Sequence[Any]) -> Reminder:
 
 
 class RegistryStore:
-    """Registry and reminder persistence on an open ``SQLiteStore`` (same file, same connections)."""
+    """Registry and reminder persistence through a store's public transaction API (same file)."""
 
-    def __init__(self, store: SQLiteStore) -> None:
+    def __init__(self, store: SQLDatabase) -> None:
         self.store = store
 
     def _read(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        with self.store._errors():
-            return self.store._conn().execute(sql, tuple(params)).fetchall()
+        return self.store.query(sql, tuple(params))
 
     # --- the registry --------------------------------------------------------------------------
 
     def save(self, entries: Sequence[RegistryEntry], *, at: datetime) -> int:
         """Insert or update every entry (creating their labs) in one transaction; returns the count."""
         now = stamp(at)
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             for e in entries:
                 conn.execute("INSERT OR IGNORE INTO labs (name, created_at) VALUES (?, ?)", (e.name, now))
                 lab_id = conn.execute("SELECT id FROM labs WHERE name = ?", (e.name,)).fetchone()[0]
                 conn.execute(
                     "INSERT INTO registry (lab_id, prefecture, municipality, kind, iot_selected_on, status, "
-                    "contact_slack, contact_telegram, transition_deadline, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(lab_id) DO UPDATE SET "
+                    "transition_deadline, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(lab_id) DO UPDATE SET "
                     "prefecture = excluded.prefecture, municipality = excluded.municipality, "
                     "kind = excluded.kind, iot_selected_on = excluded.iot_selected_on, "
-                    "status = excluded.status, contact_slack = excluded.contact_slack, "
-                    "contact_telegram = excluded.contact_telegram, "
+                    "status = excluded.status, "
                     "transition_deadline = excluded.transition_deadline, updated_at = excluded.updated_at",
                     (
                         lab_id,
@@ -169,11 +169,15 @@ class RegistryStore:
                         e.kind,
                         e.iot_selected_on,
                         e.status,
-                        e.contact_slack,
-                        e.contact_telegram,
                         e.transition_deadline,
                         now,
                     ),
+                )
+                conn.execute("DELETE FROM contacts WHERE lab_id = ?", (lab_id,))
+                conn.executemany(
+                    "INSERT OR IGNORE INTO contacts (lab_id, channel, external_id, position) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(lab_id, c, x, i) for i, (c, x) in enumerate(e.contacts) if x],
                 )
         return len(entries)
 
@@ -188,16 +192,6 @@ class RegistryStore:
         rows = self._read(_ENTRY_SQL + " WHERE l.name = ?", (name,))
         return _entry(rows[0]) if rows else None
 
-    def set_status(self, name: str, status: str, *, at: datetime) -> bool:
-        """Change a registered lab's status; ``False`` when no such lab is registered."""
-        with self.store._write() as conn:
-            cur = conn.execute(
-                "UPDATE registry SET status = ?, updated_at = ? "
-                "WHERE lab_id = (SELECT id FROM labs WHERE name = ?)",
-                (status, stamp(at), name),
-            )
-        return cur.rowcount == 1
-
     # --- reminders -----------------------------------------------------------------------------
 
     def record(self, reminders: Sequence[NewReminder], *, at: datetime) -> list[str]:
@@ -206,7 +200,7 @@ class RegistryStore:
         fresh: list[str] = []
         if not reminders:
             return fresh
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             for r in reminders:
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO reminders (key, lab_id, deadline, stage, channel, target, status, "
@@ -236,7 +230,7 @@ class RegistryStore:
 
     def claim(self, key: str, *, now: datetime, lease_until: datetime) -> bool:
         """Take one due ``pending`` row for sending (``sending``, leased); ``False`` if another runner did."""
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             cur = conn.execute(
                 "UPDATE reminders SET status = ?, next_attempt_at = ? "
                 "WHERE key = ? AND status = ? AND next_attempt_at <= ?",
@@ -275,7 +269,7 @@ class RegistryStore:
         )
 
     def _update(self, key: str, assignments: str, params: tuple[Any, ...]) -> None:
-        with self.store._write() as conn:
+        with self.store.transaction() as conn:
             conn.execute(f"UPDATE reminders SET {assignments} WHERE key = ?", (*params, key))
 
     def reminders(self, *, lab_id: int | None = None, statuses: Sequence[str] = ()) -> list[Reminder]:
@@ -294,30 +288,17 @@ class RegistryStore:
 
     # --- roles (read-only: the roles table belongs to the roles feature) ------------------------
 
-    def has_role(self, person_id: int, role: str, *, lab_id: int | None = None) -> bool:
-        """Whether the person has a row for ``role`` for all labs (lab_id 0) or for ``lab_id``.
-
-        Only the stored rows: who may do what (administrators of ``DXLAB_ADMINS`` included) is
-        ``bot.roles.Policy``, which every check goes through."""
-        labs = (0,) if lab_id is None else (0, lab_id)
-        try:
-            rows = self._read(
-                "SELECT 1 FROM roles WHERE person_id = ? AND role = ? "
-                f"AND lab_id IN ({','.join('?' * len(labs))})",
-                (person_id, role, *labs),
-            )
-        except sqlite3.OperationalError:
-            return False
-        return bool(rows)
-
-    def role_contacts(self, role: str) -> list[tuple[str, str]]:
-        """``(channel, external_id)`` of every chat identity of the people holding ``role``."""
+    def role_contacts(self, role: str, channels: Sequence[str]) -> list[tuple[str, str]]:
+        """``(channel, external_id)`` of the identities on ``channels`` of the people holding ``role``."""
+        if not channels:
+            return []
+        marks = ",".join("?" * len(channels))
         return [
             (r[0], r[1])
             for r in self._read(
                 "SELECT DISTINCT i.channel, i.external_id FROM roles o JOIN identities i "
-                "ON i.person_id = o.person_id WHERE o.role = ? AND i.channel IN ('slack', 'telegram') "
+                f"ON i.person_id = o.person_id WHERE o.role = ? AND i.channel IN ({marks}) "
                 "ORDER BY i.channel, i.external_id",
-                (role,),
+                (role, *channels),
             )
         ]

@@ -12,13 +12,13 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from telegram import Bot, ForceReply, InlineKeyboardMarkup, ReplyParameters
+from telegram import Bot, ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from dialogs.replies import ExportRequest, Question, RecordFieldQuestion, Reply
 from renderers.messages import message
-from renderers.telegram.html import escape_html, render_html, split_html
+from renderers.telegram.html import MAX_MESSAGE, escape_html, render_html, split_html, utf16_len
 from renderers.telegram.keyboards import keyboard_for
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ class Delivery:
             text = render_html(reply)
             if text:
                 texts.append(text)
-            keyboard = keyboard_for(reply)
+            keyboard = keyboard_for(reply, group=target.group)
             if keyboard is not None:
                 keyboard_message = await self._flush(target, texts, keyboard)
                 texts = []
@@ -119,6 +119,22 @@ class Delivery:
         await self.bot.send_document(
             target.chat_id, document=export.data, filename=export.filename, caption=caption
         )
+
+    async def mark_chosen(self, pressed: Message, label: str) -> None:
+        """Show under a pressed message what was chosen, and remove its keyboard, so it no longer
+        looks live (a message too long or too old for that only loses its keyboard)."""
+        text = (
+            (pressed.text_html or "") + "\n\n" + message("telegram.chosen", label=label, escape=escape_html)
+        )
+        try:
+            if utf16_len(text) > MAX_MESSAGE:
+                raise BadRequest("message too long to mark")
+            await self.bot.edit_message_text(
+                text, chat_id=pressed.chat.id, message_id=pressed.message_id, parse_mode=ParseMode.HTML
+            )
+        except BadRequest as exc:
+            log.debug("message %s not marked: %s", pressed.message_id, exc)
+            await self.drop_keyboard(pressed.chat.id, pressed.message_id)
 
     async def drop_keyboard(self, chat_id: int, message_id: int) -> None:
         """Remove the inline keyboard of a message (already gone or too old is fine)."""

@@ -1,6 +1,6 @@
 """Named code the flow YAML may refer to: choice lists and derivers.
 
-The flow names code only through this registry (``choices_from: member_category``,
+The flow names code only through this module (``choices_from: member_category``,
 ``derive: kpi_text``), never through embedded expressions.
 """
 

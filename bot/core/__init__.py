@@ -1,0 +1,1 @@
+"""The channel-neutral command layer: commands registered once, one router, one turn runner."""

@@ -1,0 +1,1 @@
+"""A complete small channel, as docs/channels.md describes: one package plus template overrides."""
