@@ -3,15 +3,13 @@ outcome: inserted, duplicate, or the error of the transaction its row was in."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from storage import SQLiteStore
+from storage.base import StorageError
 
 
 def test_concurrent_puts_each_get_their_own_answer(tmp_path: Path) -> None:
@@ -41,20 +39,14 @@ def test_concurrent_puts_each_get_their_own_answer(tmp_path: Path) -> None:
 
 def test_a_failed_commit_fails_its_rows_and_the_next_put_works(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "inbox.db")
-    real_write = store._write
-    failures = iter([sqlite3.OperationalError("disk I/O error")])
-
-    @contextmanager
-    def failing_write() -> Iterator[sqlite3.Connection]:
-        error = next(failures, None)
-        if error is not None:
-            raise error
-        with real_write() as conn:
-            yield conn
-
-    store._write = failing_write  # type: ignore[method-assign]
-    with pytest.raises(sqlite3.OperationalError):
+    with store.transaction() as conn:  # the disk fills up while row "1" is written
+        conn.execute(
+            "CREATE TRIGGER full_once BEFORE INSERT ON inbox WHEN NEW.event_id = '1' "
+            "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        )
+    with pytest.raises(StorageError) as failed:
         store.inbox_put("telegram", "1", {"update_id": 1})
+    assert failed.value.kind == "full"
     assert store.inbox_put("telegram", "2", {"update_id": 2}) is True
     assert [event_id for event_id, _ in store.inbox_pending("telegram")] == ["2"]
     store.close()
@@ -62,7 +54,7 @@ def test_a_failed_commit_fails_its_rows_and_the_next_put_works(tmp_path: Path) -
 
 def test_a_put_inside_a_write_does_not_wait_for_itself(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "inbox.db")
-    with store._write():
+    with store.transaction():
         assert store.inbox_put("slack", "Ev1", {}) is True
     assert store.inbox_put("slack", "Ev1", {}) is False
     store.close()

@@ -50,7 +50,7 @@ def test_the_lock_is_held_only_during_a_write(tmp_path: Path) -> None:
     assert store.lock_path == tmp_path / "a.db.lock"
     store.lab("みなと市")  # creates the lock file
     assert not _locked_elsewhere(store.lock_path)
-    with store._write() as conn:
+    with store.transaction() as conn:
         conn.execute("INSERT INTO labs (name, created_at) VALUES ('x', 'now')")
         assert _locked_elsewhere(store.lock_path)
     assert not _locked_elsewhere(store.lock_path)
