@@ -36,20 +36,41 @@ PROSE_FIELDS: tuple[str, ...] = (
 
 @dataclass(frozen=True, kw_only=True)
 class Passage:
-    """One sentence of the application and the field it stands in."""
+    """One sentence of the application and the field it stands in (``base``: the field without
+    its index, ``initiatives[1]`` → ``initiatives``)."""
 
     field: str
     text: str
+    base: str = ""
 
-    @property
-    def base(self) -> str:
-        """The field without its index: ``initiatives[1]`` → ``initiatives``."""
-        return self.field.split("[", 1)[0]
+    def __post_init__(self) -> None:
+        if not self.base:
+            object.__setattr__(self, "base", self.field.split("[", 1)[0])
 
     def evidence(self) -> Evidence:
         line = " ".join(self.text.split()).rstrip("。．.")
         quote = line if len(line) <= _QUOTE_LIMIT else line[: _QUOTE_LIMIT - 1] + "…"
         return Evidence(field=self.field, quote=quote)
+
+
+class Passages(tuple[Passage, ...]):
+    """The passages of one application, with an index by field so a search of a few fields does
+    not walk the whole application."""
+
+    _by_field: dict[str, tuple[Passage, ...]]
+
+    def of(self, fields: Sequence[str]) -> list[Passage]:
+        """The passages of ``fields`` (bases or exact paths), in document order."""
+        if not hasattr(self, "_by_field"):
+            index: dict[str, list[Passage]] = {}
+            for passage in self:
+                index.setdefault(passage.base, []).append(passage)
+                if passage.field != passage.base:
+                    index.setdefault(passage.field, []).append(passage)
+            self._by_field = {key: tuple(value) for key, value in index.items()}
+        wanted = {id(p) for name in fields for p in self._by_field.get(name, ())}
+        return [p for p in self if id(p) in wanted]
+
 
 
 def sentences(text: str) -> list[str]:
@@ -71,7 +92,7 @@ def _record_text(*parts: str) -> str:
     return "。".join(part.strip() for part in parts if part.strip())
 
 
-def passages(app: Application) -> tuple[Passage, ...]:
+def passages(app: Application) -> Passages:
     """Every sentence of the application with its field, in the order of the 実施計画書."""
     out: list[Passage] = []
 
@@ -92,7 +113,7 @@ def passages(app: Application) -> tuple[Passage, ...]:
         add(f"kpis[{i}]", kpi.text or kpi.indicator)
     for name in ("open_data", "digital_talent", "data_platform"):
         add(f"other.{name}", getattr(app.other, name))
-    return tuple(out)
+    return Passages(out)
 
 
 def search(
@@ -109,7 +130,8 @@ def search(
     (if any are given) and ``where(text)`` holds (if given).
     """
     out: list[Passage] = []
-    for passage in found:
+    candidates = found.of(fields) if fields is not None and isinstance(found, Passages) else found
+    for passage in candidates:
         if fields is not None and passage.base not in fields and passage.field not in fields:
             continue
         if passage.base in exclude or passage.field in exclude:

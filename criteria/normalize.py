@@ -315,7 +315,14 @@ def mentions(text: str, keywords: Iterable[str]) -> bool:
     """
     if not text:
         return False
-    pattern = _keyword_pattern(tuple(keywords))
+    return _mentions(text, keywords if isinstance(keywords, tuple) else tuple(keywords))
+
+
+@functools.lru_cache(maxsize=16384)
+def _mentions(text: str, keywords: tuple[str, ...]) -> bool:
+    """``mentions`` remembered per (sentence, keyword list): a draft's sentences are read by several
+    sub-requirements and, in the dialog, again at every answer."""
+    pattern = _keyword_pattern(keywords)
     return pattern is not None and _any_positive(fold(text), pattern)
 
 

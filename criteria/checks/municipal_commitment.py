@@ -24,6 +24,7 @@ from criteria.vocab import words
 
 _ACTION = words("municipal_action")
 _CONTINUITY = words("continuity") + words("continuity_evidence")
+_PLANNED = words("continuity_evidence")
 _REVENUE = words("revenue")
 _FUNDING = words("funding")
 _TIMELINE = words("timeline")
@@ -80,6 +81,8 @@ def continuity(ctx: Context) -> Assessment:
         exclude=("members", "kpis", "other", "regional_issues", "customer_social_needs"),
     )
     if found:
+        # a plan, a budget or staff says more than 「今後」: quote those first
+        found.sort(key=lambda p: 0 if mentions(p.text, _PLANNED) else 1)
         return met("municipal_commitment.continuity", found)
     own = [p for p in ctx.passages if p.field == "continuity"]
     if own and find_years(ctx.app.continuity):
