@@ -129,7 +129,7 @@ def _rows(path: Path) -> dict[str, list[Any]]:
 
 
 def test_migration_7_rewrites_old_rows_as_utf8_with_the_same_values(tmp_path: Path) -> None:
-    for version in (5, 6):  # independent of migration 6 (contacts, another branch)
+    for version in (5, 6):  # from 5, migration 6 (contacts) runs first
         path = tmp_path / f"old{version}.db"
         _old_database(path, version)
         before = _rows(path)
