@@ -15,7 +15,7 @@ import time
 import traceback
 from typing import Any
 
-MODULES = ("agreement", "engine", "checks", "render", "slack", "telegram", "cli")
+MODULES = ("agreement", "checks", "engine", "chat", "cli", "compare", "render", "telegram", "slack")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
-
-from rich.console import Console
+from typing import TYPE_CHECKING, TextIO
 
 from bot.core.commands import Caller, ChoicesOut, FileOut, Output, TextOut, TurnRequest
 from bot.core.router import Invocation, Router
@@ -26,6 +24,9 @@ from dialogs.replies import ExportRequest, Goodbye, Reply
 from renderers.messages import message
 from renderers.text import render_reply, terminal_safe
 from storage import StorageError
+
+if TYPE_CHECKING:  # rich loads only for a terminal (start-up time of piped runs)
+    from rich.console import Console
 
 log = logging.getLogger(__name__)
 CHANNEL = "console"
@@ -51,7 +52,15 @@ class ConsoleAdapter:
         self.out = out
         self.interactive = interactive
         self.export_dir = export_dir
-        self.console = Console(file=out, highlight=False, markup=False, emoji=False, soft_wrap=True)
+        self._console: Console | None = None
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(file=self.out, highlight=False, markup=False, emoji=False, soft_wrap=True)
+        return self._console
 
     def write(self, text: str) -> None:
         if self.interactive:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.errors import UserError
 from renderers.messages import message
@@ -67,13 +69,18 @@ def reason(exc: OSError) -> str:
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` in one step, or raise ``UserError`` saying why it cannot."""
+    write_atomically(path, lambda handle: handle.write(data))
+
+
+def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Let ``write`` stream into a temporary file, then rename it to ``path`` (whole or nothing)."""
     try:
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                write(handle)
             os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -139,18 +139,28 @@ _KPI_KIND_ALIASES: dict[str, KpiKind] = {
 E = TypeVar("E", bound=StrEnum)
 
 
+_LOOKUP_TABLES: dict[type[StrEnum], dict[str, StrEnum]] = {}
+
+
+def _lookup_table(enum: type[E], labels: dict[E, str], aliases: dict[str, E]) -> dict[str, StrEnum]:
+    """Normalised key → member: slugs and labels first (in enum order), then aliases."""
+    table: dict[str, StrEnum] = {}
+    for member in enum:
+        table.setdefault(_key(member.value), member)
+        table.setdefault(_key(labels[member]), member)
+    for alias, member in aliases.items():
+        table.setdefault(_key(alias), member)
+    return table
+
+
 def _lookup(value: object, enum: type[E], labels: dict[E, str], aliases: dict[str, E]) -> object:
     """Map a slug, a Japanese label or an alias to the enum; leave anything else to pydantic."""
     if not isinstance(value, str):
         return value
-    key = _key(value)
-    for member in enum:
-        if key in (_key(member.value), _key(labels[member])):
-            return member
-    for alias, member in aliases.items():
-        if key == _key(alias):
-            return member
-    return value
+    table = _LOOKUP_TABLES.get(enum)
+    if table is None:
+        table = _LOOKUP_TABLES[enum] = _lookup_table(enum, labels, aliases)
+    return table.get(_key(value), value)
 
 
 def parse_category(value: object) -> object:

@@ -1,6 +1,6 @@
 """Loading the rule data (YAML files next to this module) into validated, frozen models.
 
-Owns the one way the package reads its YAML: parsed with ``yaml.safe_load``, validated with a
+Owns the one way the package reads its YAML: parsed by ``criteria.yamlfile``, validated with a
 pydantic model, loaded once. Any problem becomes a ``DataError`` naming the file and the key, so a
 typo in a rule file fails at import with a message that says where to look.
 """
@@ -13,6 +13,8 @@ from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from criteria.yamlfile import parse_yaml
 
 DATA_DIR = Path(__file__).parent
 
@@ -46,7 +48,7 @@ def read_yaml(path: Path) -> object:
     except OSError as exc:
         raise DataError(f"{path.name}: cannot read ({exc})") from exc
     try:
-        return yaml.safe_load(text)
+        return parse_yaml(text)
     except yaml.YAMLError as exc:
         raise DataError(f"{path.name}: not valid YAML: {exc}") from exc
 

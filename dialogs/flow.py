@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from criteria.yamlfile import parse_yaml
 from dialogs import flow_names
 from dialogs.words import words
 
@@ -304,10 +305,10 @@ def parse_flow(data: object, *, source: str = "flow") -> Flow:
 def load_flow(path: Path) -> Flow:
     """Load and validate a flow file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise FlowError(f"{path.name}: not valid YAML: {exc}") from exc
-    return parse_flow(cast(object, data), source=path.name)
+    return parse_flow(data, source=path.name)
 
 
 @functools.cache

@@ -38,7 +38,8 @@ Result = Parsed | Invalid
 
 def is_blank(text: str) -> bool:
     """True for text with nothing visible (spaces, full-width spaces, zero-width characters)."""
-    return not "".join(ch for ch in text if unicodedata.category(ch)[0] not in "ZC").strip()
+    # one pass, stopping at the first visible character (most answers: the first one)
+    return not any(not ch.isspace() and unicodedata.category(ch)[0] not in "ZC" for ch in text)
 
 
 def parse_text(text: str) -> Result:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-import yaml
+from criteria.yamlfile import parse_yaml
 
 CommandName = Literal["back", "skip", "edit", "status", "review", "export", "help", "quit", "start"]
 COMMAND_NAMES: tuple[CommandName, ...] = (
@@ -71,7 +71,7 @@ def _set(data: dict[str, object], key: str) -> frozenset[str]:
 @functools.cache
 def words() -> Words:
     """The shipped vocabularies, loaded once and validated."""
-    raw = yaml.safe_load(Path(__file__).with_name("words.yaml").read_text(encoding="utf-8"))
+    raw = parse_yaml(Path(__file__).with_name("words.yaml").read_text(encoding="utf-8"))
     if not isinstance(raw, dict):
         raise ValueError("words.yaml: expected a mapping")
     data = cast(dict[str, object], raw)

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 
+from criteria.yamlfile import parse_yaml
 from dialogs.replies import Notice, Reply
 from renderers.messages import message
 
@@ -31,7 +31,7 @@ def terminal_safe(text: str) -> str:
 @functools.cache
 def marks() -> dict[str, dict[str, str]]:
     """Verdict, severity and status marks (``renderers/marks.yaml``)."""
-    data = yaml.safe_load((Path(__file__).parent / "marks.yaml").read_text(encoding="utf-8"))
+    data = parse_yaml((Path(__file__).parent / "marks.yaml").read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError("marks.yaml: expected a mapping")
     return {str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.items()}
@@ -57,6 +57,7 @@ def environment(folder: str | Path, escape: Callable[[str], str]) -> jinja2.Envi
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder if isinstance(folder, Path) else _TEMPLATES / folder),
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # templates are shipped files: no stat() of each one per render
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -86,4 +87,3 @@ def render_with(reply: Reply, *, overrides: Path, escape: Callable[[str], str] =
     if (overrides / template_name(reply)).is_file():
         return environment(overrides, escape).get_template(template_name(reply)).render(r=reply).strip("\n")
     return render_reply(reply, escape=escape)
-

@@ -47,6 +47,7 @@ class StoredDraft:
     review: frozenset[str] = frozenset()
     authors: Mapping[str, str] = field(default_factory=dict)
     version: int = 0
+    updated_at: str = ""  # when it last changed (UTC ISO 8601), as read from the store
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ class MemoryStore:
             review=new.review,
             authors=dict(new.authors),
             version=old.version + 1,
+            updated_at=at,
         )
 
     def turn(

@@ -8,8 +8,12 @@ migrations; never edit one that has shipped.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+from storage.codec import reencode
+
+if TYPE_CHECKING:  # imported by the caller only when a migration runs (start-up time)
+    import sqlite_utils
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -161,7 +165,41 @@ def _v6(db: sqlite_utils.Database) -> None:
         conn.execute(f"ALTER TABLE registry DROP COLUMN {column}")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6)
+# (table, JSON text columns) rewritten by migration 7
+_JSON_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("answers", ("value",)),
+    ("drafts", ("answers", "skipped", "review", "authors")),
+    ("cursors", ("state",)),
+    ("inbox", ("payload",)),
+)
+_BATCH = 500
+
+
+def _v7(db: sqlite_utils.Database) -> None:
+    """Stored values as UTF-8 JSON (``storage.codec``): rows written with ASCII escapes are
+    rewritten in place, same values, about half the bytes for Japanese text; values with a lone
+    surrogate keep their escapes. Touches only tables of migrations 1–5 (migration 6's contacts
+    hold no JSON), in batches of rows."""
+    conn = db.conn
+    for table, columns in _JSON_COLUMNS:
+        last = -1
+        while True:
+            rows = conn.execute(
+                f"SELECT rowid, {', '.join(columns)} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (last, _BATCH),
+            ).fetchall()
+            if not rows:
+                break
+            for row in rows:
+                fresh = [reencode(text) for text in row[1:]]
+                changed = {c: f for c, f in zip(columns, fresh, strict=True) if f is not None}
+                if changed:
+                    sets = ", ".join(f"{c} = ?" for c in changed)
+                    conn.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", (*changed.values(), row[0]))
+            last = rows[-1][0]
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -14,11 +14,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any, TextIO
-
-from rich.console import Console, Group
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.appfile import load_application
 from criteria.application import Application
@@ -29,6 +25,10 @@ from criteria.requirements import REQUIREMENTS, field_label
 from criteria.transition import transition_gap
 from criteria.viewpoints import bonus_label
 from renderers.messages import message
+
+if TYPE_CHECKING:  # rich loads only for the readable report, not for --json (start-up time)
+    from rich.table import Table
+    from rich.text import Text
 
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -57,6 +57,8 @@ def report_json(report: CheckReport) -> str:
 
 def _text(text: str) -> Text:
     """Plain text (never rich markup) that folds anywhere, as Japanese has no spaces to wrap at."""
+    from rich.text import Text
+
     return Text(text, overflow="fold")
 
 
@@ -108,6 +110,9 @@ def result_slug(result: ViewpointResult) -> str:
 
 
 def _viewpoints_table(report: CheckReport) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(show_lines=True, expand=True)
     table.add_column(message("check.col_viewpoint"), min_width=14, max_width=14, overflow="fold")
     table.add_column(message("check.col_verdict"), no_wrap=True)
@@ -149,6 +154,8 @@ def _kpi_deadline(kpi: ParsedKpi) -> str:
 
 
 def _kpi_table(report: CheckReport) -> Table:
+    from rich.table import Table
+
     table = Table(title=message("check.kpis_title"), expand=True)
     columns = (("number", 1), ("kind", 3), ("indicator", 5), ("target", 2), ("baseline", 3), ("deadline", 3))
     for key, ratio in columns:
@@ -169,6 +176,9 @@ def _kpi_table(report: CheckReport) -> Table:
 
 def render_report(app: Application, report: CheckReport, out: TextIO) -> None:
     """Write the readable Japanese report of ``report`` to ``out``."""
+    from rich.console import Console, Group
+    from rich.text import Text
+
     console = Console(file=out, highlight=False, emoji=False, markup=False)
     name = clean(app.lab_name).strip()
     parts: list[Any] = [

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.errors import UserError
 from bot.roles import Action, console_user
-from bot.secretariat.compare import FORMATS, export, labs_with_drafts, review_sheet, reviewed
+from bot.secretariat.compare import FORMATS, export_review
 from bot.wiring import add_db_option, build_service
 from renderers.messages import message
 from storage.base import Lab
@@ -50,13 +50,9 @@ def run(args: argparse.Namespace) -> int:
                 raise UserError(message("cli.unknown_lab", lab=name))
             if lab not in labs:
                 labs.append(lab)
-        if not labs:
-            labs = labs_with_drafts(service, store.labs())
-        if not labs:
-            raise UserError(message("secretariat.compare_no_labs"))
-        sheet = review_sheet(reviewed(service, labs))
+        # one lab at a time: the file is written while the labs are checked
+        count = export_review(service, labs or store.labs(), out, skip_empty=not labs)
     finally:
         store.close()
-    export(sheet, out)
-    print(message("secretariat.compare_written", count=len(sheet.rows), path=str(out)))
+    print(message("secretariat.compare_written", count=count, path=str(out)))
     return 0

@@ -17,12 +17,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot.errors import UserError
 from bot.files import read_input_file
 from criteria import transition_rules as rules
 from criteria.eras import era_by_name, to_western
+from criteria.yamlfile import parse_yaml
 from renderers.messages import message
 from storage.lab_registry import RegistryEntry
 
@@ -59,7 +58,7 @@ def _fold(text: str) -> str:
 
 @functools.cache
 def _header_names() -> dict[str, str]:
-    data = yaml.safe_load(_COLUMNS_FILE.read_text(encoding="utf-8"))
+    data = parse_yaml(_COLUMNS_FILE.read_text(encoding="utf-8"))
     return {_fold(alias): column for column, aliases in data.items() for alias in aliases}
 
 

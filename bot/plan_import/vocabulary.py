@@ -11,10 +11,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from criteria.application import MemberCategory
+from criteria.yamlfile import parse_yaml
 from dialogs.flow_names import is_application_field
 
 _FILE = Path(__file__).with_name("vocabulary.yaml")
@@ -114,5 +114,5 @@ class Vocabulary(_Data):
 @functools.cache
 def vocabulary() -> Vocabulary:
     """The vocabulary, loaded and validated once."""
-    data = yaml.safe_load(_FILE.read_text(encoding="utf-8"))
+    data = parse_yaml(_FILE.read_text(encoding="utf-8"))
     return Vocabulary.model_validate(data)

@@ -4,26 +4,28 @@ Owns what the 事務局 compares (the seed asks for identical documents for new 
 labs so that reviewers can compare them 「横並びで」): each lab's draft is checked with the same
 checks as ``dxlab check`` and laid out as a ``renderers.xlsx.Sheet`` — the six viewpoint verdicts,
 readiness, the basic requirement, member categories, KPI counts and the key texts. Writing the
-file (xlsx or csv) is ``export``; who may compare is ``bot.roles`` (``compare``).
+file (xlsx or csv) is ``export_review``, one lab at a time; who may compare is ``bot.roles`` (``compare``).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from bot.errors import UserError
-from bot.files import write_bytes_atomically
+from bot.files import write_atomically, write_bytes_atomically
 from bot.service import DialogService
 from criteria.application import CATEGORY_LABELS, Application, KpiKind
 from criteria.report import VIEWPOINT_SLUGS, CheckReport
 from criteria.viewpoints import bonus_label
 from criteria.viewpoints import label as viewpoint_label
+from dialogs.state import build_application
 from renderers.messages import message
-from renderers.xlsx import Column, Sheet, Value, csv_bytes, fit_width, xlsx_bytes
+from renderers.xlsx import Column, Sheet, Value, csv_bytes, fit_width, write_csv, write_xlsx, xlsx_bytes
 from storage.base import Lab
 
 FORMATS = (".xlsx", ".csv")
@@ -45,21 +47,28 @@ def _m(key: str, **params: Any) -> str:
     return message(f"secretariat.{key}", **params)
 
 
+def iter_reviewed(
+    service: DialogService, labs: Iterable[Lab], *, skip_empty: bool = False
+) -> Iterator[Reviewed]:
+    """Each lab's current draft, checked, one lab at a time: the draft is read and the application
+    built once, the change time is the draft's own (no history fetched); ``skip_empty`` leaves out
+    labs without an answer."""
+    for lab in labs:
+        draft = service.store.draft(lab.id)
+        if skip_empty and not draft.answers:
+            continue
+        app = build_application(draft.answers)
+        yield Reviewed(
+            lab=lab,
+            app=app,
+            report=service.engine.checker(app),
+            updated_at=draft.updated_at[:16].replace("T", " "),
+        )
+
+
 def reviewed(service: DialogService, labs: Sequence[Lab]) -> list[Reviewed]:
     """Check every lab's current draft."""
-    found: list[Reviewed] = []
-    for lab in labs:
-        app = service.application(lab)
-        history = service.store.history(lab.id)
-        found.append(
-            Reviewed(
-                lab=lab,
-                app=app,
-                report=service.report(lab),
-                updated_at=history[-1].at[:16].replace("T", " ") if history else "",
-            )
-        )
-    return found
+    return list(iter_reviewed(service, labs))
 
 
 def labs_with_drafts(service: DialogService, labs: Sequence[Lab]) -> list[Lab]:
@@ -175,24 +184,25 @@ def _header(key: str) -> str:
     return _m(f"col_{key}")
 
 
-def review_sheet(items: Sequence[Reviewed]) -> Sheet:
-    """The comparison table of ``items``, one row per lab."""
-    rows = [_row(item) for item in items]
+def _columns(rows: Sequence[dict[str, Value]] | None) -> tuple[Column, ...]:
+    """The layout's columns; widths fitted to ``rows`` (``None``: CSV, which has no widths)."""
     columns: list[Column] = []
     for key, wrap, width, number_format in _LAYOUT:
         header = _header(key)
-        columns.append(
-            Column(
-                key=key,
-                header=header,
-                wrap=wrap,
-                width=width if width is not None else fit_width(header, [r[key] for r in rows], maximum=30),
-                number_format=number_format,
-            )
-        )
+        if width is None:
+            width = fit_width(header, [r[key] for r in rows], maximum=30) if rows is not None else 12
+        columns.append(Column(key=key, header=header, wrap=wrap, width=width, number_format=number_format))
+    return tuple(columns)
+
+
+def review_sheet(items: Iterable[Reviewed]) -> Sheet:
+    """The comparison table of ``items``, one row per lab (each item may be dropped once its row
+    is made: pass ``iter_reviewed`` to keep only the rows in memory)."""
+    rows = [_row(item) for item in items]
+    columns = _columns(rows)
     return Sheet(
         title=_m("compare_sheet"),
-        columns=tuple(columns),
+        columns=columns,
         rows=tuple(tuple(row[c.key] for c in columns) for row in rows),
     )
 
@@ -210,3 +220,33 @@ def export(sheet: Sheet, path: Path) -> None:
     if suffix not in FORMATS:
         raise UserError(_m("compare_bad_suffix", path=str(path)))
     write_bytes_atomically(path, sheet_bytes(sheet, suffix))
+
+
+def export_review(
+    service: DialogService, labs: Iterable[Lab], path: Path, *, skip_empty: bool = False
+) -> int:
+    """Check ``labs`` one at a time and write the table to ``path`` whole or not at all; returns
+    the number of rows. A CSV is streamed (one lab in memory at a time); a workbook keeps only
+    the rows' values, as its column widths are fitted to them before the first row is written."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise UserError(_m("compare_bad_suffix", path=str(path)))
+    items = iter_reviewed(service, labs, skip_empty=skip_empty)
+    first = next(items, None)
+    if first is None:
+        raise UserError(_m("compare_no_labs"))
+    items = itertools.chain([first], items)
+    if suffix == ".xlsx":
+        sheet = review_sheet(items)
+        write_atomically(path, lambda handle: write_xlsx(sheet, handle))
+        return len(sheet.rows)
+    columns = _columns(None)
+    count = 0
+
+    def write(handle: BinaryIO) -> None:
+        nonlocal count
+        rows = (_row(item) for item in items)
+        count = write_csv(columns, (tuple(row[c.key] for c in columns) for row in rows), handle)
+
+    write_atomically(path, write)
+    return count

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from bot.core.commands import Caller, ChatCommand, Choice, ChoicesOut, FileOut, Output, TextOut
 from bot.errors import UserError
 from bot.roles import Action
-from bot.secretariat.compare import labs_with_drafts, review_sheet, reviewed, sheet_bytes
+from bot.secretariat.compare import iter_reviewed, labs_with_drafts, review_sheet, sheet_bytes
 from bot.secretariat.texts import Escape, faq_text, question_text, search, verdict_text
 from bot.service import DialogService
 from criteria import eligibility_questionnaire as eq
@@ -108,7 +108,7 @@ def compare_file(service: DialogService, person_id: int, lab_names: Sequence[str
     labs = labs or labs_with_drafts(service, store.labs())
     if not labs:
         raise UserError(message("secretariat.compare_no_labs"))
-    sheet = review_sheet(reviewed(service, labs))
+    sheet = review_sheet(iter_reviewed(service, labs))  # only the rows kept, lab by lab
     return FileOut(
         filename="dxlab-review.xlsx",
         content=sheet_bytes(sheet, ".xlsx"),
