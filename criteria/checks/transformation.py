@@ -26,6 +26,7 @@ _MODEL_CHANGE = words("model_change")
 _CONVENTIONAL = words("conventional")
 _DIGITISATION = words("digitisation")
 _GENERIC = words("generic_change")
+_SPECIFIC_CHANGE = tuple(w for w in _MODEL_CHANGE if fold(w) not in {fold(g) for g in _GENERIC})
 _SENTENCES = re.compile(r"[。!?\n]")
 _CONTRAST = re.compile(r"から.{1,60}?(?:へ|に(?:転|変|移|切|改))")
 #: 「事後対応を、…予防保全へ改める」: the old way named as the object of a change to a new way.
@@ -108,8 +109,7 @@ def model_change(ctx: Context) -> Assessment:
 
 def _only_generic(sentence: str) -> bool:
     """A sentence whose only model-change word is a general one (「DXによる変革を目指す」)."""
-    specific = [w for w in _MODEL_CHANGE if fold(w) not in {fold(g) for g in _GENERIC}]
-    if mentions(sentence, specific):
+    if mentions(sentence, _SPECIFIC_CHANGE):
         return False
     folded = fold(sentence)
     if _REPLACE.search(folded) and not mentions(folded, _DIGITISATION):
