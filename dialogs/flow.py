@@ -292,10 +292,10 @@ def _build(model: _FlowFile, source: str) -> Flow:
         for ref in refs:
             if ref not in seen_fields:
                 raise FlowError(f"{source}: step '{step.id}' refers to '{ref}', which no step fills")
-        for rf in step.record.fields if step.record is not None else ():
-            if rf.default_from is not None and rf.default_from not in seen_fields:
+        for spec in step.record.fields if step.record is not None else ():
+            if spec.default_from is not None and spec.default_from not in seen_fields:
                 raise FlowError(
-                    f"{source}: step '{step.id}' field '{rf.name}' defaults from '{rf.default_from}', "
+                    f"{source}: step '{step.id}' field '{spec.name}' defaults from '{spec.default_from}', "
                     "which no step fills"
                 )
     return flow
