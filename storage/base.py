@@ -111,6 +111,10 @@ class Store(Protocol):
         """The person known on ``channel`` as ``external_id``, without creating one."""
         ...
 
+    def rename_person(self, person_id: int, name: str) -> Person:
+        """Set the name a person is shown by (their identities stay as they are)."""
+        ...
+
     def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         """The person known on ``channel`` as ``external_id`` (default: the name), created when new."""
         ...

@@ -71,6 +71,11 @@ class MemoryStore:
             person_id = self._identities.get((channel, external_id))
             return self._people[person_id] if person_id is not None else None
 
+    def rename_person(self, person_id: int, name: str) -> Person:
+        with self._lock:
+            self._people[person_id] = Person(person_id, name)
+            return self._people[person_id]
+
     def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         key = (channel, external_id if external_id is not None else name)
         with self._lock:

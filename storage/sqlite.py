@@ -200,6 +200,11 @@ class SQLiteStore(ChannelTables):
             row = self._conn().execute(sql, (channel, external_id)).fetchone()
         return Person(int(row[0]), row[1]) if row else None
 
+    def rename_person(self, person_id: int, name: str) -> Person:
+        with self._write() as conn:
+            conn.execute("UPDATE people SET name = ? WHERE id = ?", (name, person_id))
+        return Person(person_id, name)
+
     def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         key = external_id if external_id is not None else name
         sql = (

@@ -75,16 +75,20 @@ def ask_name(reader: LineReader, write: Any) -> str | None:
 
 def the_person(service: DialogService, args: argparse.Namespace, reader: LineReader, write: Any) -> Person:
     """``--user`` / ``DXLAB_USER`` as given; else the OS login's person, whose name is asked on
-    the first run."""
+    the first run (and once more from a person an earlier dxlab knew only as the login, who was
+    shown as 「rootさん」)."""
     given = args.user or os.environ.get("DXLAB_USER")
     if given:
         return service.store.person(given, channel=CHANNEL)
     login = login_name()
     known = service.store.find_person(channel=CHANNEL, external_id=login)
-    if known is not None:
+    if known is not None and known.name != login:
         return known
-    name = ask_name(reader, write) or login
-    return service.store.person(name, channel=CHANNEL, external_id=login)
+    # the first run, or a person known only by the login (an earlier dxlab, or dxlab import)
+    name = ask_name(reader, write)
+    if known is not None:
+        return service.store.rename_person(known.id, name) if name else known
+    return service.store.person(name or login, channel=CHANNEL, external_id=login)
 
 
 def add_parser(subparsers: Any) -> None:

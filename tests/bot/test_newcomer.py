@@ -147,3 +147,15 @@ def test_export_in_the_dialog_names_the_file_after_the_lab_and_never_overwrites(
     assert str(tmp_path / f"{name}.docx") in first
     assert str(tmp_path / f"{name}_2.docx") in second
     assert sorted(p.name for p in tmp_path.glob("*.docx")) == [f"{name}.docx", f"{name}_2.docx"]
+
+
+def test_a_person_known_only_by_the_login_is_asked_once(
+    terminal: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = SQLiteStore(terminal)
+    store.person("root", channel="console")  # how dxlab before issue 17 (or dxlab import) knew them
+    store.close()
+    out = _run(monkeypatch, capsys, ["chat"], "青葉 太郎\nラボH\n戻る\n中断\n")
+    assert "お名前を教えてください" in out and "現在の回答（青葉 太郎さん）: ラボH" in out
+    again = _run(monkeypatch, capsys, ["chat"], "中断\n")
+    assert "お名前" not in again

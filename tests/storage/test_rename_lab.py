@@ -34,3 +34,14 @@ def test_find_person_does_not_create(any_store: Any) -> None:
     made = any_store.person("山田 花子", channel="console", external_id="root")
     assert any_store.find_person(channel="console", external_id="root") == made
     assert any_store.find_person(channel="slack", external_id="root") is None
+
+
+def test_a_renamed_person_keeps_their_identity_and_history(any_store: Any) -> None:
+    person = any_store.person("root", channel="console", external_id="root")
+    lab = any_store.lab("L")
+    any_store.turn(lab.id, person.id, _set("vision", "V"), channel="console")
+    renamed = any_store.rename_person(person.id, "青葉 太郎")
+    assert renamed.id == person.id
+    assert any_store.find_person(channel="console", external_id="root") == renamed
+    if hasattr(any_store, "query"):  # SQLite names history rows by the person's current name
+        assert [h.person for h in any_store.history(lab.id)] == ["青葉 太郎"]
