@@ -58,7 +58,9 @@ def chosen_lab(store: Store, lab_name: str | None, user: str) -> Lab:
     if lab_name is not None:
         lab = store.find_lab(lab_name)
         if lab is None:
-            raise UserError(message("cli.unknown_lab", lab=lab_name))
+            known = "\n".join(row(s) for s in summaries(store))
+            text = message("cli.unknown_lab", lab=lab_name)
+            raise UserError(text + ("\n" + message("cli.drafts_known", names=known) if known else ""))
         return lab
     found = summaries(store)
     person = store.find_person(channel="console", external_id=user)

@@ -159,3 +159,12 @@ def test_a_person_known_only_by_the_login_is_asked_once(
     assert "お名前を教えてください" in out and "現在の回答（青葉 太郎さん）: ラボH" in out
     again = _run(monkeypatch, capsys, ["chat"], "中断\n")
     assert "お名前" not in again
+
+
+def test_export_of_an_unknown_lab_lists_the_drafts_there_are(
+    terminal: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(monkeypatch, capsys, ["chat", "--user", "A"], "ラボI\n中断\n")
+    assert main(["export", "--lab", "ラボJ", "-o", "x.docx"]) == 2
+    err = capsys.readouterr().err
+    assert "ラボ「ラボJ」の下書きが見つかりません" in err and "今ある下書き" in err and "ラボI" in err
