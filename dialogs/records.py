@@ -88,6 +88,14 @@ class RecordTurn:
         spec_field = self.field(entry.field_index)
         current = entry.values.get(spec_field.name)
         number = (entry.editing + 1) if entry.editing is not None else len(self.records()) + 1
+        defaulted = self.defaults() if entry.editing is None else {}
+        asked = [
+            i
+            for i, f in enumerate(self.spec.fields)
+            if i == entry.field_index
+            or f.name not in defaulted
+            or entry.values.get(f.name) != defaulted[f.name]
+        ]
         self.turn.replies.append(
             RecordFieldQuestion(
                 step_id=self.step.id,
@@ -100,8 +108,8 @@ class RecordTurn:
                 required=spec_field.required,
                 choices=spec_field.choices,
                 progress=progress.progress(self.turn.flow, self.turn.draft, self.step),
-                field_index=entry.field_index,
-                field_count=len(self.spec.fields),
+                field_index=sum(1 for i in asked if i < entry.field_index),
+                field_count=len(asked),
                 current=self.display(spec_field, current, entry.values),
                 intro=self.step.prompt if entry.field_index == 0 and entry.editing is None else "",
             )

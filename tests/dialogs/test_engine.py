@@ -150,6 +150,8 @@ def test_one_type_for_the_plan_is_not_asked_again_for_each_initiative() -> None:
     from dialogs.replies import RecordFieldQuestion
 
     engine, state = _at_initiatives("2")
+    (first,) = [r for r in engine.handle(state, Start())[1] if isinstance(r, RecordFieldQuestion)]
+    assert (first.field_index, first.field_count) == (0, 2)  # the type is not counted either
     state, replies = engine.handle(state, Text("伴走支援"))
     state, replies = engine.handle(state, Text("商工会議所が企業を支援する。"))
     assert not any(isinstance(r, RecordFieldQuestion) and r.field_name == "type" for r in replies)
