@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("render", "docx.help_render"),
     "import": ("transfer", "cli.help_import"),
     "export": ("transfer", "cli.help_export"),
+    "drafts": ("drafts", "cli.help_drafts"),
     "backup": ("backup", "cli.help_backup"),
     "restore": ("backup", "cli.help_restore"),
     "serve": ("serve", "slack.serve_help"),

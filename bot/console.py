@@ -1,26 +1,38 @@
 """The terminal channel: a person types, the engine answers, through the dialog service.
 
-Owns reading lines (a TTY prompt with rich, or one message per line from a pipe), printing the
-rendered replies, and carrying out what the engine asks of the adapter (writing an export,
-ending the session). A line such as ``/faq 質問``, ``/labs`` or ``/compare`` is a command of the
-one command layer (``bot.core``): the router checks the role and answers, so coordinator and
-secretariat commands work here too. Nothing here decides the dialog.
+Owns reading lines (on a TTY a prompt_toolkit prompt with history and line editing; from a pipe
+one message per line), printing the rendered replies, carrying out what the engine asks of the
+adapter (writing an export beside, never over, earlier ones; ending the session), and naming a
+lab that ``dxlab chat`` opened unnamed after the person's ラボの名称 answer. A line such as
+``/faq 質問``, ``/labs`` or ``/compare`` is a command of the one command layer (``bot.core``):
+the router checks the role and answers, so coordinator and secretariat commands work here too.
+Nothing here decides the dialog.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from bot.core.commands import Caller, ChoicesOut, FileOut, Output, TextOut, TurnRequest
 from bot.core.router import Invocation, Router
 from bot.errors import UserError
-from bot.exporter import export_to_dir
+from bot.exporter import export_new_file, free_path
 from bot.service import DialogService, Session
 from dialogs.events import Event, Start, Text
-from dialogs.replies import ExportRequest, Goodbye, Reply
+from dialogs.replies import (
+    Completed,
+    EditMenu,
+    ExportRequest,
+    Goodbye,
+    Question,
+    RecordFieldQuestion,
+    RecordMenu,
+    Reply,
+)
 from renderers.messages import message
 from renderers.text import render_reply, terminal_safe
 from storage import StorageError
@@ -31,6 +43,44 @@ if TYPE_CHECKING:  # rich loads only for a terminal (start-up time of piped runs
 log = logging.getLogger(__name__)
 CHANNEL = "console"
 PREFIX = "/"
+MAX_LAB_NAME = 100  # characters of the ラボの名称 answer a lab's record is named after
+ASKING = (Question, RecordFieldQuestion, RecordMenu, EditMenu, Completed)  # replies that ask next
+
+
+class LineReader(Protocol):
+    """Where the person's lines come from: ``read`` returns one line, ``None`` at the end."""
+
+    def read(self, prompt: str) -> str | None: ...
+
+
+class PipeReader:
+    """One message per line from a pipe or a file (tests, scripts): no prompt, nothing echoed."""
+
+    def __init__(self, source: Iterable[str]) -> None:
+        self._lines = iter(source)
+
+    def read(self, prompt: str) -> str | None:
+        line = next(self._lines, None)
+        return None if line is None else line.rstrip("\r\n")
+
+
+class PromptReader:
+    """A normal terminal prompt (prompt_toolkit): history with ↑/↓, line editing, ^L clears the
+    screen, other control keys are not typed into the line. ^D or ^C ends the session."""
+
+    def __init__(self, session: Any = None) -> None:
+        self._session = session
+
+    def read(self, prompt: str) -> str | None:
+        if self._session is None:
+            from prompt_toolkit import PromptSession
+            from prompt_toolkit.history import InMemoryHistory
+
+            self._session = PromptSession(history=InMemoryHistory())
+        try:
+            return str(self._session.prompt(prompt))
+        except (EOFError, KeyboardInterrupt):
+            return None
 
 
 class ConsoleAdapter:
@@ -45,8 +95,12 @@ class ConsoleAdapter:
         interactive: bool,
         export_dir: Path,
         router: Router | None = None,
+        unnamed_lab: bool = False,
     ) -> None:
+        """``unnamed_lab``: the lab was opened under a placeholder name; it takes the name of the
+        person's ラボの名称 answer as soon as there is one."""
         self.service = service
+        self.unnamed_lab = unnamed_lab
         self.router = router
         self.session = session
         self.out = out
@@ -92,9 +146,12 @@ class ConsoleAdapter:
     def deliver(self, outputs: Sequence[Output], target: object = None) -> None:
         for out in outputs:
             if isinstance(out, FileOut):
-                path = self.export_dir / out.filename
                 try:
+                    path = free_path(self.export_dir, out.filename)
                     path.write_bytes(out.content)
+                except UserError as exc:
+                    self.write(message("dialog.export_failed", reason=exc.message))
+                    continue
                 except OSError as exc:
                     self.write(message("dialog.export_failed", reason=exc.strerror or str(exc)))
                     continue
@@ -124,7 +181,35 @@ class ConsoleAdapter:
             if isinstance(event, Text) and event.text.strip():  # what was typed is not lost
                 text += "\n" + message("cli.unsaved_input", text=event.text, escape=terminal_safe)
             raise UserError(text) from exc
-        return self.show(replies or [])
+        replies = replies or []
+        named = self.follow_lab_name()
+        if named is None:
+            return self.show(replies)
+        # said right after 「保存しました」, before the next question is asked
+        at = next((i for i, r in enumerate(replies) if isinstance(r, ASKING)), len(replies))
+        keep_going = self.show(replies[:at])
+        self.write(named)
+        return self.show(replies[at:]) and keep_going
+
+    def follow_lab_name(self) -> str | None:
+        """Name an unnamed lab after the draft's ラボの名称 (「…（2）」 when another lab has it),
+        keeping its draft, history and cursors; what to say about it, once."""
+        if not self.unnamed_lab:
+            return None
+        wanted = " ".join(self.service.application(self.session.lab).lab_name.split())[:MAX_LAB_NAME]
+        if not wanted:
+            return None
+        for number in range(1, 100):
+            name = wanted if number == 1 else f"{wanted}（{number}）"
+            lab = self.service.store.rename_lab(self.session.lab.id, name)
+            if lab is not None:
+                break
+        else:
+            return None
+        self.session = replace(self.session, lab=lab)
+        self.unnamed_lab = False
+        key = "cli.lab_named" if lab.name == wanted else "cli.lab_name_taken"
+        return message(key, name=lab.name, wanted=wanted, escape=terminal_safe)
 
     def show(self, replies: Sequence[Reply], target: object = None) -> bool:
         keep_going = True
@@ -142,30 +227,26 @@ class ConsoleAdapter:
     def export(self, request: ExportRequest) -> None:
         app = self.service.application(self.session.lab)
         try:
-            path = export_to_dir(app, self.session.lab.name, request.format, self.export_dir)
+            path = export_new_file(app, self.session.lab.name, request.format, self.export_dir)
         except UserError as exc:
             self.write(message("dialog.export_failed", reason=exc.message))
             return
         self.write(message("dialog.exported", path=str(path.resolve()), escape=terminal_safe))
 
-    def lines(self, source: TextIO) -> Iterator[str]:
-        if not self.interactive:
-            for line in source:
-                yield line.rstrip("\r\n")
-            return
+    def lines(self, reader: LineReader) -> Iterator[str]:
         prompt = message("cli.prompt")
-        while True:
-            try:
-                yield self.console.input(prompt)
-            except EOFError:
-                return
+        while (line := reader.read(prompt)) is not None:
+            yield line
 
-    def run(self, source: TextIO | Iterable[str]) -> int:
+    def reader(self, source: TextIO | Iterable[str]) -> LineReader:
+        """A prompt on a terminal, else one message per line of ``source``."""
+        return PromptReader() if self.interactive else PipeReader(source)
+
+    def run(self, source: TextIO | Iterable[str] | None = None, *, reader: LineReader | None = None) -> int:
         """Start (or resume) the dialog and process every line until 中断 or end of input."""
         if not self.send(Start()):
             return 0
-        lines = self.lines(source) if hasattr(source, "readline") else iter(source)  # type: ignore[arg-type]
-        for line in lines:
+        for line in self.lines(reader or self.reader(source if source is not None else ())):
             if not self.send(Text(line)):
                 return 0
         if self.interactive:

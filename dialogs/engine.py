@@ -169,11 +169,11 @@ class _Turn:
 
     def ask(self) -> None:
         """Show the person what is being asked now."""
+        if self.cursor.awaiting == "edit_menu":  # also after the last question: the list is shown
+            self.replies.append(views.edit_menu(self.flow, self.draft))
+            return
         if self.cursor.done:
             self.replies.append(Completed(self.missing_titles()))
-            return
-        if self.cursor.awaiting == "edit_menu":
-            self.replies.append(views.edit_menu(self.flow, self.draft))
             return
         step = self.current_step()
         if step is None:
@@ -234,7 +234,7 @@ class _Turn:
 
     def start(self) -> None:
         if self.cursor.step_id is None and not self.cursor.done:
-            self.say("welcome", steps=len(progress.active_steps(self.flow, self.draft)))
+            self.say("welcome", steps=progress.question_count(self.flow))
             self.replies.append(HelpText())
         else:
             self.say("welcome_back", percent=progress.percent_answered(self.flow, self.draft))

@@ -55,6 +55,7 @@ class _RecordField(_Strict):
     example: str = ""
     choices_from: str | None = None
     derive: str | None = None
+    default_from: str | None = None
 
 
 class _Record(_Strict):
@@ -125,6 +126,9 @@ class RecordField:
     example: str
     choices: tuple[Choice, ...] = ()
     derive: str | None = None
+    #: A step's field whose answer, when it holds exactly one of this field's choices, fills it
+    #: (not asked for a new record; asked again when the record is edited).
+    default_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,7 @@ def _build(model: _FlowFile, source: str) -> Flow:
                             example=rf.example,
                             choices=_choices(rf.choices_from, fwhere),
                             derive=rf.derive,
+                            default_from=rf.default_from,
                         )
                     )
                 record = RecordSpec(raw.record.label, raw.record.summary, tuple(fields))
@@ -288,6 +293,12 @@ def _build(model: _FlowFile, source: str) -> Flow:
         for ref in refs:
             if ref not in seen_fields:
                 raise FlowError(f"{source}: step '{step.id}' refers to '{ref}', which no step fills")
+        for spec in step.record.fields if step.record is not None else ():
+            if spec.default_from is not None and spec.default_from not in seen_fields:
+                raise FlowError(
+                    f"{source}: step '{step.id}' field '{spec.name}' defaults from '{spec.default_from}', "
+                    "which no step fills"
+                )
     return flow
 
 

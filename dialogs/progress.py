@@ -45,17 +45,25 @@ def percent_answered(flow: Flow, draft: Draft) -> int:
     return round(100 * done / len(steps))
 
 
+def question_count(flow: Flow) -> int:
+    """The number of questions the person is told about, from the welcome on: every step of the
+    flow. It never changes with the answers (a question that does not apply is passed over, its
+    number with it), so 「質問 i/N」 keeps one N."""
+    return len(flow.steps)
+
+
 def progress(flow: Flow, draft: Draft, step: Step) -> Progress:
-    """Progress as shown with a question: section, i/n among active steps, % answered."""
-    steps = active_steps(flow, draft)
-    index = next((i for i, s in enumerate(steps) if s.id == step.id), len(steps) - 1) + 1
+    """Progress as shown with a question: section, i/N (the step's place in the flow, of
+    ``question_count``), % answered."""
+    order = [s.id for s in flow.steps]
+    index = order.index(step.id) + 1 if step.id in order else len(order)
     section_ids = [sec.id for sec in flow.sections]
     return Progress(
         section_title=step.section_title,
         section_index=section_ids.index(step.section_id) + 1,
         section_count=len(section_ids),
         step_index=index,
-        step_count=len(steps),
+        step_count=question_count(flow),
         percent=percent_answered(flow, draft),
     )
 
@@ -150,6 +158,7 @@ __all__ = [
     "is_active",
     "percent_answered",
     "progress",
+    "question_count",
     "record_summary",
     "section_progress",
     "step_status",

@@ -45,6 +45,34 @@ class RecordTurn:
     def field(self, index: int) -> RecordField:
         return self.spec.fields[index]
 
+    def defaults(self) -> dict[str, Any]:
+        """Fields a new record takes from a step's answer (``default_from``): the plan's one
+        chosen type, say. With several chosen (or none), the field is asked."""
+        values: dict[str, Any] = {}
+        for spec_field in self.spec.fields:
+            if spec_field.default_from is None:
+                continue
+            answer = self.turn.draft.answers.get(spec_field.default_from)
+            items = answer if isinstance(answer, list) else [answer] if isinstance(answer, str) else []
+            if len(items) == 1 and any(c.value == items[0] for c in spec_field.choices):
+                values[spec_field.name] = items[0]
+        return values
+
+    def start_entry(self) -> RecordEntry:
+        """Begin a new record, its defaulted fields filled (and the person told how to change them)."""
+        values = self.defaults()
+        entry = RecordEntry(values=values)
+        self.set_entry(entry)
+        for spec_field in self.spec.fields:
+            if spec_field.name in values:
+                self.turn.say(
+                    "record_field_defaulted",
+                    label=spec_field.label,
+                    value=self.display(spec_field, values[spec_field.name], values) or "",
+                    number=len(self.records()) + 1,
+                )
+        return entry
+
     # --- asking ----------------------------------------------------------------------------
 
     def ask(self) -> None:
@@ -53,14 +81,21 @@ class RecordTurn:
             if self.records():
                 self.turn.set_cursor(awaiting="record_menu")
             else:
-                entry = RecordEntry()
-                self.set_entry(entry)
+                entry = self.start_entry()
         if entry is None:
             self.turn.replies.append(views.record_menu(self.turn.flow, self.turn.draft, self.step))
             return
         spec_field = self.field(entry.field_index)
         current = entry.values.get(spec_field.name)
         number = (entry.editing + 1) if entry.editing is not None else len(self.records()) + 1
+        defaulted = self.defaults() if entry.editing is None else {}
+        asked = [
+            i
+            for i, f in enumerate(self.spec.fields)
+            if i == entry.field_index
+            or f.name not in defaulted
+            or entry.values.get(f.name) != defaulted[f.name]
+        ]
         self.turn.replies.append(
             RecordFieldQuestion(
                 step_id=self.step.id,
@@ -73,8 +108,8 @@ class RecordTurn:
                 required=spec_field.required,
                 choices=spec_field.choices,
                 progress=progress.progress(self.turn.flow, self.turn.draft, self.step),
-                field_index=entry.field_index,
-                field_count=len(self.spec.fields),
+                field_index=sum(1 for i in asked if i < entry.field_index),
+                field_count=len(asked),
                 current=self.display(spec_field, current, entry.values),
                 intro=self.step.prompt if entry.field_index == 0 and entry.editing is None else "",
             )
@@ -98,7 +133,7 @@ class RecordTurn:
         if head in w.record_delete or head in w.record_edit:
             self.act_on_record(head in w.record_delete, rest)
         elif folded in w.record_add:
-            self.set_entry(RecordEntry())
+            self.start_entry()
             self.ask()
         elif folded in w.record_done:
             self.done()
@@ -113,7 +148,7 @@ class RecordTurn:
             self.ask()
             return
         if action == RECORD_ADD:
-            self.set_entry(RecordEntry())
+            self.start_entry()
             self.ask()
         elif action == RECORD_DONE:
             self.done()
@@ -287,6 +322,8 @@ class RecordTurn:
                 record[spec_field.name], record["fiscal_year"] = result.value
             else:
                 record[spec_field.name] = result.value
+        for key, value in self.defaults().items():
+            record.setdefault(key, value)
         for spec_field in self.spec.fields:
             if spec_field.derive is not None and record.get(spec_field.name):
                 for key, value in flow_names.derive(spec_field.derive, record).items():

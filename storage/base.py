@@ -103,6 +103,19 @@ class Store(Protocol):
 
     def labs(self) -> list[Lab]: ...
 
+    def rename_lab(self, lab_id: int, name: str) -> Lab | None:
+        """Give a lab a new name (its draft, history, cursors and bindings stay with it);
+        ``None`` when another lab already has that name."""
+        ...
+
+    def find_person(self, *, channel: str, external_id: str) -> Person | None:
+        """The person known on ``channel`` as ``external_id``, without creating one."""
+        ...
+
+    def rename_person(self, person_id: int, name: str) -> Person:
+        """Set the name a person is shown by (their identities stay as they are)."""
+        ...
+
     def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         """The person known on ``channel`` as ``external_id`` (default: the name), created when new."""
         ...

@@ -57,6 +57,25 @@ class MemoryStore:
         with self._lock:
             return sorted(self._labs.values(), key=lambda lab: lab.name)
 
+    def rename_lab(self, lab_id: int, name: str) -> Lab | None:
+        with self._lock:
+            old = next((lab for lab in self._labs.values() if lab.id == lab_id), None)
+            if old is None or (name in self._labs and self._labs[name].id != lab_id):
+                return None
+            del self._labs[old.name]
+            self._labs[name] = Lab(lab_id, name)
+            return self._labs[name]
+
+    def find_person(self, *, channel: str, external_id: str) -> Person | None:
+        with self._lock:
+            person_id = self._identities.get((channel, external_id))
+            return self._people[person_id] if person_id is not None else None
+
+    def rename_person(self, person_id: int, name: str) -> Person:
+        with self._lock:
+            self._people[person_id] = Person(person_id, name)
+            return self._people[person_id]
+
     def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         key = (channel, external_id if external_id is not None else name)
         with self._lock:

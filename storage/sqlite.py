@@ -239,6 +239,29 @@ class SQLiteStore(ChannelTables):
             rows = self._conn().execute("SELECT id, name FROM labs ORDER BY name").fetchall()
         return [Lab(r[0], r[1]) for r in rows]
 
+    def rename_lab(self, lab_id: int, name: str) -> Lab | None:
+        with self._write() as conn:
+            taken = conn.execute("SELECT id FROM labs WHERE name = ? AND id <> ?", (name, lab_id)).fetchone()
+            if taken is not None:
+                return None
+            conn.execute("UPDATE labs SET name = ? WHERE id = ?", (name, lab_id))
+            row = conn.execute("SELECT id, name FROM labs WHERE id = ?", (lab_id,)).fetchone()
+        return Lab(row[0], row[1]) if row else None
+
+    def find_person(self, *, channel: str, external_id: str) -> Person | None:
+        sql = (
+            "SELECT p.id, p.name FROM identities i JOIN people p ON p.id = i.person_id "
+            "WHERE i.channel = ? AND i.external_id = ?"
+        )
+        with self._errors():
+            row = self._conn().execute(sql, (channel, external_id)).fetchone()
+        return Person(int(row[0]), row[1]) if row else None
+
+    def rename_person(self, person_id: int, name: str) -> Person:
+        with self._write() as conn:
+            conn.execute("UPDATE people SET name = ? WHERE id = ?", (name, person_id))
+        return Person(person_id, name)
+
     def person(self, name: str, *, channel: str, external_id: str | None = None) -> Person:
         key = external_id if external_id is not None else name
         sql = (

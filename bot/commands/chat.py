@@ -1,4 +1,11 @@
-"""``dxlab chat``: the guided application dialog in the terminal."""
+"""``dxlab chat``: the guided application dialog in the terminal.
+
+Owns choosing whom the terminal speaks for and which draft it opens: the person is ``--user``,
+else ``DXLAB_USER``, else the OS login, asked once for the name shown with their answers (the
+display name, kept as the person's name; the login stays the identity). The draft is ``--lab``,
+else the one this person worked on last, else the only one; with none of these a new lab is
+opened unnamed and takes the name of the person's ラボの名称 answer (``bot.console``).
+"""
 
 from __future__ import annotations
 
@@ -9,30 +16,40 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.console import ConsoleAdapter
+from bot.console import CHANNEL, ConsoleAdapter, LineReader, PipeReader, PromptReader
 from bot.errors import UserError
-from bot.service import DialogService
+from bot.service import DialogService, Session
 from bot.wiring import add_db_option, build_router, build_service
 from renderers.messages import message
+from renderers.text import terminal_safe
+from storage.base import Person
 
-DEFAULT_LAB = "default"
+#: Labs a plain ``dxlab chat`` opened before they had a name (``default`` before issue 17).
+LEGACY_UNNAMED = "default"
+MAX_NAME = 40  # characters of a display name
 
 
 def default_user() -> str:
     """The person's name when ``--user`` is not given: ``DXLAB_USER``, else the login name."""
-    return _default_user()
+    return os.environ.get("DXLAB_USER") or login_name()
 
 
-def _default_user() -> str:
+def login_name() -> str:
+    """The OS account at the terminal (``user`` when it cannot be told)."""
     try:
-        return os.environ.get("DXLAB_USER") or getpass.getuser()
+        return getpass.getuser()
     except (KeyError, OSError):
         return "user"
 
 
-def _default_lab(service: DialogService, user: str) -> str:
-    """The lab bound to this person (any channel), else the last one worked on, else the only one."""
-    person = service.store.person(user, channel="console")
+def unnamed_labs() -> tuple[str, ...]:
+    """The placeholder names of labs that have no name of their own yet."""
+    return (message("cli.unnamed_lab"), LEGACY_UNNAMED)
+
+
+def _default_lab(service: DialogService, person: Person) -> str | None:
+    """The lab bound to this person (any channel), else the last one worked on, else the only
+    one; ``None`` when there is none of these (a new, unnamed lab)."""
     bound = service.store.bound_lab("person", str(person.id))
     if bound is not None:
         return bound.name
@@ -40,7 +57,38 @@ def _default_lab(service: DialogService, user: str) -> str:
     if recent is not None:
         return recent.name
     labs = service.store.labs()
-    return labs[0].name if len(labs) == 1 else DEFAULT_LAB
+    return labs[0].name if len(labs) == 1 else None
+
+
+def ask_name(reader: LineReader, write: Any) -> str | None:
+    """The person's name as they write it (姓 名), asked until it is 1–MAX_NAME characters;
+    ``None`` at the end of input."""
+    write(message("cli.ask_name"))
+    prompt = message("cli.name_prompt")
+    while (line := reader.read(prompt)) is not None:
+        name = " ".join(line.split())
+        if 1 <= len(name) <= MAX_NAME:
+            return name
+        write(message("cli.name_invalid", max=MAX_NAME))
+    return None
+
+
+def the_person(service: DialogService, args: argparse.Namespace, reader: LineReader, write: Any) -> Person:
+    """``--user`` / ``DXLAB_USER`` as given; else the OS login's person, whose name is asked on
+    the first run (and once more from a person an earlier dxlab knew only as the login, who was
+    shown as 「rootさん」)."""
+    given = args.user or os.environ.get("DXLAB_USER")
+    if given:
+        return service.store.person(given, channel=CHANNEL)
+    login = login_name()
+    known = service.store.find_person(channel=CHANNEL, external_id=login)
+    if known is not None and known.name != login:
+        return known
+    # the first run, or a person known only by the login (an earlier dxlab, or dxlab import)
+    name = ask_name(reader, write)
+    if known is not None:
+        return service.store.rename_person(known.id, name) if name else known
+    return service.store.person(name or login, channel=CHANNEL, external_id=login)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -55,34 +103,45 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _write(text: str) -> None:
+    print(terminal_safe(text), flush=True)
+
+
 def run(args: argparse.Namespace) -> int:
     service = build_service(args.db)
-    user = args.user or _default_user()
-    if args.link:
-        linked = service.store.redeem_link_code(args.link, channel="console", external_id=user)
-        if linked is None:
-            service.store.close()
-            raise UserError(message("cli.link_invalid"))
-        print(message("cli.linked", name=linked.name))
-    lab = args.lab or _default_lab(service, user)
-    session = service.session(lab=lab, person=user, channel="console")
-    # The terminal works on a database file its user can read anyway, so it is trusted: the
-    # person is recorded as staff of the lab they open (roles guard Slack and Telegram).
-    service.policy.claim_lab(session.person.id, session.lab)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
-    adapter = ConsoleAdapter(
-        service=service,
-        session=session,
-        out=sys.stdout,
-        interactive=interactive,
-        export_dir=Path(args.out_dir),
-        router=build_router(service),
-    )
+    reader: LineReader = PromptReader() if interactive else PipeReader(sys.stdin)
     try:
-        return adapter.run(sys.stdin)
+        if args.link:
+            user = args.user or default_user()
+            linked = service.store.redeem_link_code(args.link, channel=CHANNEL, external_id=user)
+            if linked is None:
+                raise UserError(message("cli.link_invalid"))
+            print(message("cli.linked", name=linked.name))
+            person = linked
+        else:
+            person = the_person(service, args, reader, _write)
+        lab = args.lab or _default_lab(service, person)
+        unnamed = args.lab is None and (lab is None or lab in unnamed_labs())
+        session = Session(
+            lab=service.store.lab(lab or message("cli.unnamed_lab")), person=person, channel=CHANNEL
+        )
+        # The terminal works on a database file its user can read anyway, so it is trusted: the
+        # person is recorded as staff of the lab they open (roles guard Slack and Telegram).
+        service.policy.claim_lab(session.person.id, session.lab)
+        adapter = ConsoleAdapter(
+            service=service,
+            session=session,
+            out=sys.stdout,
+            interactive=interactive,
+            export_dir=Path(args.out_dir),
+            router=build_router(service),
+            unnamed_lab=unnamed,
+        )
+        return adapter.run(reader=reader)
     finally:
         service.store.close()

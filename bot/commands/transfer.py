@@ -7,10 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.appfile import answers_of
+from bot.commands.chat import default_user
+from bot.commands.drafts import row, summaries
 from bot.errors import UserError
-from bot.exporter import write_export
+from bot.exporter import Format, export_new_file, write_export
 from bot.wiring import add_db_option, open_db
 from dialogs.state import build_application
+from renderers.text import terminal_safe
+from storage.base import Lab, Store
 
 __all__ = ["add_parser", "answers_of", "run_export", "run_import"]
 from renderers.messages import message
@@ -32,8 +36,11 @@ def add_parser(subparsers: Any) -> None:
     exp: argparse.ArgumentParser = subparsers.add_parser(
         "export", help=message("cli.help_export"), description=message("cli.help_export")
     )
-    exp.add_argument("--lab", required=True, help=message("cli.help_lab"))
-    exp.add_argument("-o", "--output", required=True, metavar="OUT.(json|docx)")
+    exp.add_argument("--lab", default=None, help=message("cli.help_export_lab"))
+    exp.add_argument("--user", default=None, help=message("cli.help_user"))
+    exp.add_argument(
+        "-o", "--output", default=None, metavar="OUT.(json|docx)", help=message("cli.help_export_output")
+    )
     add_db_option(exp)
     exp.set_defaults(handler=run_export)
 
@@ -45,19 +52,42 @@ def run_import(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def chosen_lab(store: Store, lab_name: str | None, user: str) -> Lab:
+    """``--lab``; else the draft this person changed last; else the only draft. ``UserError``
+    explaining what to do when there is none or several to choose from."""
+    if lab_name is not None:
+        lab = store.find_lab(lab_name)
+        if lab is None:
+            known = "\n".join(row(s) for s in summaries(store))
+            text = message("cli.unknown_lab", lab=lab_name)
+            raise UserError(text + ("\n" + message("cli.drafts_known", names=known) if known else ""))
+        return lab
+    found = summaries(store)
+    person = store.find_person(channel="console", external_id=user)
+    recent = store.last_lab(person.id) if person is not None else None
+    if recent is not None and any(s.lab.id == recent.id for s in found):
+        return recent
+    if not found:
+        raise UserError(message("cli.export_no_drafts"))
+    if len(found) > 1:
+        raise UserError(message("cli.export_which_lab", names="\n".join(row(s) for s in found)))
+    return found[0].lab
+
+
 def run_export(args: argparse.Namespace) -> int:
-    out = Path(args.output)
-    suffix = out.suffix.lower()
+    out = Path(args.output) if args.output else None
+    suffix = out.suffix.lower() if out is not None else ".docx"
     if suffix not in (".json", ".docx"):
         raise UserError(message("cli.export_bad_suffix", path=str(out)))
+    fmt: Format = "json" if suffix == ".json" else "docx"
     store = open_db(args.db)
     try:
-        lab = store.find_lab(args.lab)
-        if lab is None:
-            raise UserError(message("cli.unknown_lab", lab=args.lab))
+        lab = chosen_lab(store, args.lab, args.user or default_user())
         app = build_application(store.draft(lab.id).answers)
     finally:
         store.close()
-    write_export(app, out, "json" if suffix == ".json" else "docx")
-    print(message("cli.exported", path=str(out)))
+    if args.lab is None:
+        print(message("cli.export_chosen_lab", name=lab.name, escape=terminal_safe))
+    written = export_new_file(app, lab.name, fmt, Path.cwd()) if out is None else write_export(app, out, fmt)
+    print(message("cli.exported", path=str(written.resolve()), escape=terminal_safe))
     return 0

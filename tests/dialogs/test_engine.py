@@ -88,3 +88,98 @@ def test_scorecard_shows_viewpoints_ahead_as_pending() -> None:
     pending = {v.slug for v in card.viewpoints if v.pending}
     assert {"transformation", "municipal_commitment", "diversity"} <= pending
     assert card.readiness < 1.0
+
+
+def _answered_all() -> tuple[Engine, DialogState]:
+    from tests.answers import FULL_APPLICATION
+
+    engine = Engine()
+    state, _ = engine.handle(DialogState(person="山田"), Start())
+    for line in FULL_APPLICATION:
+        state, _ = engine.handle(state, Text(line))
+    assert state.cursor.done
+    return engine, state
+
+
+def test_plain_edit_after_the_last_question_shows_the_numbered_list() -> None:
+    from dialogs.replies import Completed, EditMenu
+    from renderers.text import render_reply
+
+    engine, state = _answered_all()
+    for typed in ("修正", "/edit"):
+        menu_state, replies = engine.handle(state, Text(typed))
+        assert any(isinstance(r, EditMenu) for r in replies)
+        assert not any(isinstance(r, Completed) for r in replies)
+        shown = "\n".join(render_reply(r) for r in replies)
+        assert "1. ラボの名称" in shown and "すべての質問を一通り終えました" not in shown
+        jumped, replies = engine.handle(menu_state, Text("1"))
+        assert jumped.cursor.step_id == "lab_name" and not jumped.cursor.done
+
+
+def test_the_question_count_is_the_same_from_the_welcome_to_the_last_question() -> None:
+    from dialogs.replies import Question, RecordFieldQuestion
+
+    engine = Engine()
+    state, replies = engine.handle(DialogState(person="山田"), Start())
+    (welcome,) = [r for r in replies if isinstance(r, Notice) and r.key == "welcome"]
+    total = welcome.params["steps"]
+    counts: set[int] = set()
+    indexes: list[int] = []
+    from tests.answers import FULL_APPLICATION
+
+    for line in ["ラボA", "A市", "なし", "はい", "Aラボ", *FULL_APPLICATION[4:]]:
+        for reply in replies:
+            if isinstance(reply, Question | RecordFieldQuestion):
+                counts.add(reply.progress.step_count)
+                indexes.append(reply.progress.step_index)
+        state, replies = engine.handle(state, Text(line))
+    assert counts == {total}  # the transition question added one, and the count did not move
+    assert indexes == sorted(indexes) and indexes[-1] == total
+
+
+def _at_initiatives(types: str) -> tuple[Engine, DialogState]:
+    engine, state = _at_region()
+    state, _ = engine.handle(state, Command("edit", "取組の種類"))
+    state, _ = engine.handle(state, Text(types))
+    state, _ = engine.handle(state, Command("edit", "取組内容"))
+    assert state.cursor.step_id == "initiatives"
+    return engine, state
+
+
+def test_one_type_for_the_plan_is_not_asked_again_for_each_initiative() -> None:
+    from dialogs.replies import RecordFieldQuestion
+
+    engine, state = _at_initiatives("2")
+    (first,) = [r for r in engine.handle(state, Start())[1] if isinstance(r, RecordFieldQuestion)]
+    assert (first.field_index, first.field_count) == (0, 2)  # the type is not counted either
+    state, replies = engine.handle(state, Text("伴走支援"))
+    state, replies = engine.handle(state, Text("商工会議所が企業を支援する。"))
+    assert not any(isinstance(r, RecordFieldQuestion) and r.field_name == "type" for r in replies)
+    assert state.draft.answers["initiatives"] == [
+        {"type": "company_support", "title": "伴走支援", "description": "商工会議所が企業を支援する。"}
+    ]
+    # … and it can be changed on request: editing the record asks every field
+    state, _ = engine.handle(state, Text("編集 1"))
+    state, _ = engine.handle(state, Text(""))
+    state, replies = engine.handle(state, Text(""))
+    assert any(isinstance(r, RecordFieldQuestion) and r.field_name == "type" for r in replies)
+    state, _ = engine.handle(state, Text("1"))
+    assert state.draft.answers["initiatives"][0]["type"] == "project"
+
+
+def test_the_defaulted_type_is_said_when_a_record_starts() -> None:
+    engine, state = _at_region()
+    state, _ = engine.handle(state, Command("edit", "取組の種類"))
+    state, _ = engine.handle(state, Text("1"))
+    state, replies = engine.handle(state, Command("edit", "取組内容"))
+    (note,) = [r for r in replies if isinstance(r, Notice) and r.key == "record_field_defaulted"]
+    assert note.params["number"] == 1 and note.params["label"] == "取組の種類"
+
+
+def test_both_types_for_the_plan_ask_each_initiative_its_type() -> None:
+    from dialogs.replies import RecordFieldQuestion
+
+    engine, state = _at_initiatives("1,2")
+    state, _ = engine.handle(state, Text("伴走支援"))
+    state, replies = engine.handle(state, Text("商工会議所が企業を支援する。"))
+    assert any(isinstance(r, RecordFieldQuestion) and r.field_name == "type" for r in replies)

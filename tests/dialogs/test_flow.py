@@ -27,6 +27,11 @@ def test_the_shipped_flow_covers_every_section_of_the_application() -> None:
         assert step.example or step.kind == "records", step.id
 
 
+def test_an_initiatives_type_defaults_from_the_plans_choice() -> None:
+    (type_field,) = [f for f in default_flow().step("initiatives").record.fields if f.name == "type"]  # type: ignore[union-attr]
+    assert type_field.default_from == "initiative_types"
+
+
 def test_conditions_are_declared() -> None:
     flow = default_flow()
     assert flow.step("self_reliance_scenario").when is not None
@@ -43,6 +48,10 @@ def test_conditions_are_declared() -> None:
         (lambda d: d["sections"][0]["steps"][0].update(when={"field": "ghost", "equals": 1}), "'ghost'"),
         (lambda d: d["sections"][0]["steps"][0].update(surprise=1), "surprise"),
         (lambda d: d["sections"][0]["steps"][0].pop("prompt"), "prompt"),
+        (
+            lambda d: d["sections"][2]["steps"][1]["record"]["fields"][2].update(default_from="ghost"),
+            "defaults from 'ghost'",
+        ),
     ],
 )
 def test_a_broken_flow_names_the_key(mutate: Any, expected: str) -> None:
