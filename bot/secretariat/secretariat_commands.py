@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from bot.core.commands import Caller, ChatCommand, Choice, ChoicesOut, FileOut, Output, TextOut
 from bot.errors import UserError
 from bot.roles import Action
-from bot.secretariat.compare import iter_reviewed, labs_with_drafts, review_sheet, sheet_bytes
 from bot.secretariat.texts import Escape, faq_text, question_text, search, verdict_text
 from bot.service import DialogService
 from criteria import eligibility_questionnaire as eq
@@ -98,6 +97,10 @@ def eligibility_reply(text: str, *, command: str = "/eligibility", escape: Escap
 def compare_file(service: DialogService, person_id: int, lab_names: Sequence[str] = ()) -> FileOut:
     """The comparison workbook, if the person may compare (``PermissionDenied`` / ``UserError``)."""
     service.policy.require(person_id, Action.COMPARE)
+    # the workbook (openpyxl) loads only when a comparison is asked for: it is a tenth of a
+    # second of every `dxlab chat` start-up otherwise
+    from bot.secretariat.compare import iter_reviewed, labs_with_drafts, review_sheet, sheet_bytes
+
     store = service.store
     labs: list[Lab] = []
     for name in lab_names:
