@@ -14,6 +14,7 @@ from bot.errors import UserError
 from bot.service import DialogService
 from bot.wiring import add_db_option, build_router, build_service
 from renderers.messages import message
+from storage.base import LinkLocked
 
 DEFAULT_LAB = "default"
 
@@ -59,7 +60,11 @@ def run(args: argparse.Namespace) -> int:
     service = build_service(args.db)
     user = args.user or _default_user()
     if args.link:
-        linked = service.store.redeem_link_code(args.link, channel="console", external_id=user)
+        try:
+            linked = service.store.redeem_link_code(args.link, channel="console", external_id=user)
+        except LinkLocked:
+            service.store.close()
+            raise UserError(message("cli.link_locked")) from None
         if linked is None:
             service.store.close()
             raise UserError(message("cli.link_invalid"))

@@ -51,6 +51,7 @@ from renderers.messages import message
 from renderers.telegram.callbacks import ActData, CommandData, EditData, PickData, ToggleData, decode
 from renderers.telegram.html import escape_html, split_html
 from renderers.telegram.keyboards import multichoice_keyboard
+from storage.base import LinkLocked
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -374,29 +375,36 @@ class TelegramDialog:
         delivery = Delivery(context.bot)
         target = Target(chat_id=sender.chat_id)
         code = " ".join(context.args or []).strip()
+        if not sender.private:  # a code seen in a group is anyone's: only in the private chat
+            await delivery.send_text(target, message("telegram.link_private"))
+            return
         if not code:
             made = await self._on_store(self.identity.create_code, sender)
             await delivery.send_text(target, message("telegram.link_code", code=made, escape=escape_html))
             return
         event_id = str(update.update_id)
-        note = await self._on_store(self._redeem, sender, code, event_id)
-        if note is None:
+        redeemed = await self._on_store(self._redeem, sender, code, event_id)
+        if redeemed is None:
             return
-        if not note:
-            await delivery.send_text(target, message("telegram.link_invalid"))
-            return
+        note, linked = redeemed
         await delivery.send_text(target, note)
-        await self._dialog(update, context, Start(), event_id=event_id)
+        if linked:
+            await self._dialog(update, context, Start(), event_id=event_id)
 
-    def _redeem(self, sender: Sender, code: str, event_id: str) -> str | None:
-        """The confirmation to show; empty for a bad code, ``None`` for a redelivered update."""
+    def _redeem(self, sender: Sender, code: str, event_id: str) -> tuple[str, bool] | None:
+        """What to say and whether the user is now linked; ``None`` for a redelivered update.
+
+        Wrong codes are limited per user (``storage.base.LINK_MAX_FAILURES``, then a pause)."""
         if self.service.store.seen_event(CHANNEL, event_id):
             return None
-        person = self.identity.redeem(sender, code)
+        try:
+            person = self.identity.redeem(sender, code)
+        except LinkLocked:
+            return message("telegram.link_locked"), False
         if person is None:
-            return ""
+            return message("telegram.link_invalid"), False
         lab = self.identity.lab(sender)
-        return message("telegram.linked", person=person.name, lab=lab.name, escape=escape_html)
+        return message("telegram.linked", person=person.name, lab=lab.name, escape=escape_html), True
 
     async def on_unknown_command(self, update: Update, context: Context) -> None:
         sender = sender_of(update)
