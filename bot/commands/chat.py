@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot import roles
 from bot.console import ConsoleAdapter
 from bot.errors import UserError
+from bot.roles import console_person
 from bot.service import DialogService
 from bot.wiring import add_db_option, build_router, build_service
 from renderers.messages import message
@@ -33,7 +35,7 @@ def _default_user() -> str:
 
 def _default_lab(service: DialogService, user: str) -> str:
     """The lab bound to this person (any channel), else the last one worked on, else the only one."""
-    person = service.store.person(user, channel="console")
+    person = console_person(service.store, user)
     bound = service.store.bound_lab("person", str(person.id))
     if bound is not None:
         return bound.name
@@ -61,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
     user = args.user or _default_user()
     if args.link:
         try:
-            linked = service.store.redeem_link_code(args.link, channel="console", external_id=user)
+            linked = service.store.redeem_link_code(
+                args.link, channel="console", external_id=roles.os_account()
+            )
         except LinkLocked:
             service.store.close()
             raise UserError(message("cli.link_locked")) from None
@@ -70,10 +74,14 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(message("cli.link_invalid"))
         print(message("cli.linked", name=linked.name))
     lab = args.lab or _default_lab(service, user)
-    session = service.session(lab=lab, person=user, channel="console")
-    # The terminal works on a database file its user can read anyway, so it is trusted: the
-    # person is recorded as staff of the lab they open (roles guard Slack and Telegram).
-    service.policy.claim_lab(session.person.id, session.lab)
+    # The terminal's identity is the OS account (``--user`` only names it): it creates a lab and
+    # becomes its staff, or must be allowed to edit the lab it opens (``bot.roles``).
+    session = service.session(lab=lab, person=user, channel="console", external_id=roles.os_account())
+    try:
+        service.policy.enter_lab(session.person.id, session.lab)
+    except UserError:
+        service.store.close()
+        raise
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="surrogateescape")

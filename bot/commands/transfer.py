@@ -9,7 +9,8 @@ from typing import Any
 from bot.appfile import answers_of
 from bot.errors import UserError
 from bot.exporter import write_export
-from bot.wiring import add_db_option, open_db
+from bot.roles import Action, console_person
+from bot.wiring import add_db_option, open_db, policy_for
 from dialogs.state import build_application
 
 __all__ = ["add_parser", "answers_of", "run_export", "run_import"]
@@ -55,6 +56,7 @@ def run_export(args: argparse.Namespace) -> int:
         lab = store.find_lab(args.lab)
         if lab is None:
             raise UserError(message("cli.unknown_lab", lab=args.lab))
+        policy_for(store).require(console_person(store).id, Action.EXPORT_DRAFT, lab)  # the OS account
         app = build_application(store.draft(lab.id).answers)
     finally:
         store.close()
