@@ -215,7 +215,7 @@ class FakeSlack:
 
     def api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake", "user": "dxlab",
-                "team_id": "T0001", "user_id": BOT_USER, "bot_id": "BBOT"}  # fmt: skip
+                "team_id": "T0001", "user_id": BOT_USER, "bot_id": "BBOT", "app_id": "A0001"}  # fmt: skip
 
     def _message(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("channel"):
