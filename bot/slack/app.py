@@ -35,7 +35,7 @@ from bot.settings import load_dotenv
 from bot.slack.handlers import SlackAdapter, turn_subcommands
 from bot.slack.identity import Identity
 from bot.slack.inbox import Inbox, command_name
-from bot.slack.settings import DEFAULT_PORT, SlackSettings
+from bot.slack.settings import DEFAULT_HOST, DEFAULT_PORT, SlackSettings
 from bot.slack.uploads import SlackUploads, upload_key
 from renderers.messages import message
 from renderers.slack.elements import RECORD_CALLBACK
@@ -295,10 +295,10 @@ def _serve(args: argparse.Namespace, runtime: Runtime) -> int:
             return 0
         from bot.slack.server import http_server
 
-        host = args.host or "0.0.0.0"
+        host = args.host or os.environ.get("DXLAB_SLACK_HOST") or DEFAULT_HOST
         port = args.port if args.port is not None else int(os.environ.get("PORT") or DEFAULT_PORT)
         try:
-            server = http_server(app, host=host, port=port)
+            server = http_server(app, host=host, port=port, signing_secret=settings.signing_secret)
         except OSError as exc:
             raise UserError(
                 message("slack.cannot_listen", port=port, reason=exc.strerror or str(exc))

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"  # Socket Mode: apps.connections.open takes the app-level token
 BOT_USER = "UBOT"
 
 
@@ -131,6 +132,7 @@ class FakeSlack:
         self.user_files: dict[str, dict[str, Any]] = {}
         self.rejections: list[tuple[str, str]] = []
         self.rate_limit_once: set[str] = set()
+        self.socket_url = ""  # what apps.connections.open answers (a websocket on 127.0.0.1)
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -203,6 +205,10 @@ class FakeSlack:
     # --- the API -----------------------------------------------------------------------------
 
     def answer(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict[str, Any]]:
+        if method == "apps.connections.open":
+            if token != APP_TOKEN or not self.socket_url:
+                return 200, {"ok": False, "error": "invalid_auth"}
+            return 200, {"ok": True, "url": self.socket_url}
         if token != self.token:
             return 200, {"ok": False, "error": "invalid_auth"}
         handler = getattr(self, "api_" + method.replace(".", "_"), None)
