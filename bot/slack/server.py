@@ -136,10 +136,14 @@ class SlackHTTPServer:
             # the loop instead, and hand the signal to the process's handler afterwards
             self._loop.add_signal_handler(signal.SIGTERM, self._on_sigterm)
         runner = web.AppRunner(
-            self.web_app(), access_log=None, keepalive_timeout=KEEPALIVE_SECONDS, handle_signals=False
+            self.web_app(),
+            access_log=None,
+            keepalive_timeout=KEEPALIVE_SECONDS,
+            handle_signals=False,
+            shutdown_timeout=5.0,
         )
         await runner.setup()
-        site = web.SockSite(runner, self.socket, shutdown_timeout=5.0)
+        site = web.SockSite(runner, self.socket)
         await site.start()
         self._started.set()
         try:
