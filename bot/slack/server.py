@@ -84,6 +84,8 @@ class SlackHTTPServer:
         self._stop: asyncio.Event | None = None
         self._started = threading.Event()
         self._signalled = False
+        self._finished = threading.Event()
+        self._serving: threading.Thread | None = None
 
     # --- one request ------------------------------------------------------------------------
 
@@ -162,10 +164,14 @@ class SlackHTTPServer:
         A SIGTERM stops the loop, then goes to the handler the process had (``bot.slack.app``
         turns it into a clean exit)."""
         previous = signal.getsignal(signal.SIGTERM)
+        self._serving = threading.current_thread()
         self._signalled = False
+        self._finished = threading.Event()
+        self._serving: threading.Thread | None = None
         try:
             asyncio.run(self._serve())
         finally:
+            self._finished.set()
             if previous is not None and threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGTERM, previous)
         if self._signalled:
@@ -180,6 +186,8 @@ class SlackHTTPServer:
         if loop is not None and stop is not None and not loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop ended meanwhile
                 loop.call_soon_threadsafe(stop.set)
+            if threading.current_thread() is not self._serving:
+                self._finished.wait(10)  # like socketserver: returns once serve_forever has
 
     def server_close(self) -> None:
         self.socket.close()
