@@ -161,7 +161,7 @@ def _v6(db: sqlite_utils.Database) -> None:
         conn.execute(f"ALTER TABLE registry DROP COLUMN {column}")
 
 
-def _v7(db: sqlite_utils.Database) -> None:
+def _v8(db: sqlite_utils.Database) -> None:
     """Wrong link codes, one row per try and identity (``channel``, ``external_id``): five within
     the pause lock that identity out of ``redeem_link_code`` for a while. A table, not memory,
     because ``dxlab chat --link`` is a new process at every try."""
@@ -172,7 +172,8 @@ def _v7(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE INDEX link_failures_who ON link_failures (channel, external_id, failed_at)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+# main's _v7 (UTF-8 storage, issue 16) comes before _v8 when the branches meet: (…, _v6, _v7, _v8)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
