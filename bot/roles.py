@@ -12,24 +12,33 @@ edit_draft         own lab                 —            —            any
 export_draft       own lab                 —            any lab      any
 compare            —                       —            yes          yes
 labs               —                       yes          yes          yes
+registry           —                       yes          —            yes
 nudge              —                       yes          —            yes
 grant              —                       —            —            yes
 =================  ======================  ===========  ===========  =====
 
 - ``staff`` is always held for one lab (``lab_id`` > 0); the other roles for every lab
   (``lab_id`` 0).
-- A lab with no staff yet is claimed by the first person who opens it (``claim_lab``): whoever
-  creates a lab becomes its staff, so ``dxlab chat`` works for a fresh user without any setup.
+- Self-service creates only new labs: a lab nobody staffs is claimed by the first person who
+  opens it only while it is blank (no answers in its draft, no registry row), so whoever creates
+  a lab becomes its staff (``dxlab chat`` works for a fresh user without any setup), but a lab
+  made by ``dxlab import`` or ``dxlab labs import`` is not open to the first comer. Joining an
+  existing lab needs an invitation: ``dxlab roles grant``, an admin's ``/dxlab bind LAB @user``, a
+  Slack channel or Telegram group already bound to the lab, or the lab's contact in the registry.
+- The terminal identity is the operating-system account (``os_account``): ``console_person``
+  keys the person by it, and ``--user`` / ``DXLAB_USER`` are only the display name of a new
+  person. ``DXLAB_ADMINS=console:<account>`` therefore names an OS account; ``console:*`` makes
+  every account of this machine an administrator — only for a single-user machine. Without it a
+  terminal user is like anyone else: staff of the labs their account created, nothing more.
 - ``DXLAB_ADMINS`` (comma-separated ``channel:external_id``: ``slack:U123,telegram:42,console:yamada``)
-  names administrators; they need no row in the database. ``console:*`` makes every terminal user
-  of this machine an administrator — only for a single-user machine, since whoever can run
-  ``dxlab`` there can read the database file anyway. Without it a terminal user is like anyone
-  else: staff of the labs they created, nothing more. A bare Slack user id (``U0123ABCD``, the
-  older Slack-only format) counts as ``slack:U0123ABCD``.
+  names administrators; they need no row in the database. A bare Slack user id (``U0123ABCD``,
+  the older Slack-only format) counts as ``slack:U0123ABCD``.
+- Registry changes (``dxlab labs import``, ``dxlab labs set``) need ``registry``: a coordinator
+  or an admin.
 - Chat sessions (Slack, Telegram) call ``enter_lab`` before every dialog turn: the person must
-  be allowed to edit the session's lab (an unclaimed lab is claimed first). ``add_staff`` is how a
-  binding made by someone with the right to make it (an admin binding a person, a shared chat
-  bound to a lab) becomes membership.
+  be allowed to edit the session's lab (a blank unclaimed lab is claimed first). ``add_staff`` is
+  how a binding made by someone with the right to make it (an admin binding a person, a shared
+  chat bound to a lab) becomes membership.
 """
 
 from __future__ import annotations
@@ -43,7 +52,7 @@ from typing import Protocol
 
 from bot.errors import UserError
 from renderers.messages import message
-from storage.base import Lab, SQLDatabase, Store
+from storage.base import Lab, Person, SQLDatabase, Store
 from storage.roles import ALL_LABS, RoleStore
 
 
@@ -80,6 +89,7 @@ class Action(StrEnum):
     EXPORT_DRAFT = "export_draft"
     COMPARE = "compare"
     LABS = "labs"
+    REGISTRY = "registry"
     NUDGE = "nudge"
     GRANT = "grant"
 
@@ -88,7 +98,7 @@ PUBLIC: frozenset[Action] = frozenset({Action.FAQ, Action.ELIGIBILITY})
 #: Actions each role allows for every lab.
 GLOBAL: Mapping[Role, frozenset[Action]] = {
     Role.STAFF: frozenset(),
-    Role.COORDINATOR: frozenset({Action.LABS, Action.NUDGE}),
+    Role.COORDINATOR: frozenset({Action.LABS, Action.REGISTRY, Action.NUDGE}),
     Role.SECRETARIAT: frozenset({Action.VIEW_DRAFT, Action.EXPORT_DRAFT, Action.COMPARE, Action.LABS}),
     Role.ADMIN: frozenset(Action),
 }
@@ -111,14 +121,24 @@ def parse_identity(text: str) -> tuple[str, str]:
     return channel, external_id
 
 
+def os_account() -> str:
+    """The operating-system account running this process: the terminal's identity."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid()) if hasattr(os, "getuid") else "user"
+
+
 def console_user(explicit: str | None = None) -> str:
-    """The terminal user: ``--user``, else ``DXLAB_USER``, else the login name (as ``dxlab chat``)."""
+    """The terminal user's display name: ``--user``, else ``DXLAB_USER``, else the OS account."""
     if explicit:
         return explicit
-    try:
-        return os.environ.get("DXLAB_USER") or getpass.getuser()
-    except (KeyError, OSError):
-        return "user"
+    return os.environ.get("DXLAB_USER") or os_account()
+
+
+def console_person(store: Store, display: str | None = None) -> Person:
+    """The terminal's person: keyed by the OS account; ``display`` (``--user``) only names them."""
+    return store.person(console_user(display), channel="console", external_id=os_account())
 
 
 def env_admins(environ: Mapping[str, str] | None = None) -> frozenset[tuple[str, str]]:
@@ -196,11 +216,12 @@ class Policy:
         return [lab for lab in self.store.labs() if self.allowed(person_id, action, lab.id)]
 
     def claim_lab(self, person_id: int, lab: Lab) -> bool:
-        """Make the person staff of ``lab`` when it has no staff yet; ``True`` when they became it."""
+        """Make the person staff of ``lab`` when it has no staff yet and is blank (no answers, no
+        registry row: a lab being created); ``True`` when they became it."""
         return self.roles.grant_if_unclaimed(person_id, Role.STAFF.value, lab.id)
 
     def enter_lab(self, person_id: int, lab: Lab, action: Action = Action.EDIT_DRAFT) -> None:
-        """Claim ``lab`` when it has no staff yet, then ``require`` ``action`` on it.
+        """Claim ``lab`` when it is blank and has no staff yet, then ``require`` ``action`` on it.
 
         Called before every chat turn: when the person may already act, only reads the database."""
         if self.allowed(person_id, action, lab.id):
@@ -209,7 +230,7 @@ class Policy:
         self.require(person_id, action, lab)
 
     def open_lab(self, person_id: int, name: str, action: Action = Action.EDIT_DRAFT) -> Lab:
-        """The lab ``name`` (created when new, then claimed), if the person may ``action`` it."""
+        """The lab ``name`` (created and claimed when new), if the person may ``action`` it."""
         lab = self.store.lab(name)
         self.claim_lab(person_id, lab)
         self.require(person_id, action, lab)

@@ -76,6 +76,11 @@ def build_engine() -> Engine:
     )
 
 
+def policy_for(store: SQLiteStore) -> Policy:
+    """The roles policy on an open store (``DXLAB_ADMINS`` read at each check)."""
+    return Policy(store)
+
+
 def service_for(store: SQLiteStore) -> DialogService:
     """The dialog service (engine and roles policy included) on an open store."""
     return DialogService(store=store, engine=build_engine(), policy=Policy(store))

@@ -180,10 +180,23 @@ class Store(Protocol):
         ...
 
     def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
-        """Make ``external_id`` on ``channel`` the code's person; ``None`` if unknown, used or expired."""
+        """Make ``external_id`` on ``channel`` the code's person; ``None`` if unknown, used or expired.
+
+        A wrong code counts against that identity: after ``LINK_MAX_FAILURES`` within
+        ``LINK_PAUSE_SECONDS`` every try (even a right code) raises ``LinkLocked`` until the pause
+        has passed."""
         ...
 
     def close(self) -> None: ...
+
+
+#: Wrong link codes one identity may try within ``LINK_PAUSE_SECONDS``; then it waits.
+LINK_MAX_FAILURES = 5
+LINK_PAUSE_SECONDS = 900
+
+
+class LinkLocked(Exception):
+    """Too many wrong link codes from one identity: it must wait ``LINK_PAUSE_SECONDS``."""
 
 
 LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

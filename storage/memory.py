@@ -11,9 +11,11 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+import storage.base as base
 from storage.base import (
     HistoryEntry,
     Lab,
+    LinkLocked,
     Person,
     Snapshot,
     StoredDraft,
@@ -42,6 +44,7 @@ class MemoryStore:
         self._bindings: dict[tuple[str, str], int] = {}
         self._codes: dict[str, tuple[int, datetime, bool]] = {}
         self._inbox: dict[tuple[str, str], dict[str, Any]] = {}
+        self._link_failures: dict[tuple[str, str], list[datetime]] = {}
 
     def find_lab(self, name: str) -> Lab | None:
         with self._lock:
@@ -208,8 +211,14 @@ class MemoryStore:
     def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
         key = normalize_link_code(code)
         with self._lock:
+            moment = datetime.now(UTC)
+            since = moment - timedelta(seconds=base.LINK_PAUSE_SECONDS)
+            failures = [t for t in self._link_failures.get((channel, external_id), []) if t > since]
+            if len(failures) >= base.LINK_MAX_FAILURES:
+                raise LinkLocked(f"{channel}:{external_id}")
             found = self._codes.get(key)
-            if found is None or found[2] or found[1] <= datetime.now(UTC):
+            if found is None or found[2] or found[1] <= moment:
+                self._link_failures[(channel, external_id)] = [*failures, moment]
                 return None
             self._codes[key] = (found[0], found[1], True)
             self._identities[(channel, external_id)] = found[0]

@@ -51,12 +51,21 @@ class RoleStore:
         return cur.rowcount == 1
 
     def grant_if_unclaimed(self, person_id: int, role: str, lab_id: int) -> bool:
-        """Give ``role`` for ``lab_id`` only when nobody holds it for that lab yet (atomically)."""
+        """Give ``role`` for ``lab_id`` only when nobody holds it for that lab yet and the lab is
+        blank — no answers in its draft and no registry row, i.e. it is being created — atomically.
+        A lab filled by ``dxlab import`` or listed by ``dxlab labs import`` is never claimed."""
         with self.store.transaction() as conn:
             taken = conn.execute(
                 "SELECT 1 FROM roles WHERE role = ? AND lab_id = ? LIMIT 1", (role, lab_id)
             ).fetchone()
             if taken:
+                return False
+            filled = conn.execute(
+                "SELECT 1 FROM drafts WHERE lab_id = ? AND COALESCE(answers, '{}') NOT IN ('{}', '', 'null') "
+                "UNION ALL SELECT 1 FROM registry WHERE lab_id = ? LIMIT 1",
+                (lab_id, lab_id),
+            ).fetchone()
+            if filled:
                 return False
             conn.execute(
                 "INSERT INTO roles (person_id, role, lab_id, granted_by, granted_at) VALUES (?, ?, ?, ?, ?)",

@@ -199,7 +199,19 @@ def _v7(db: sqlite_utils.Database) -> None:
             last = rows[-1][0]
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7)
+
+def _v8(db: sqlite_utils.Database) -> None:
+    """Wrong link codes, one row per try and identity (``channel``, ``external_id``): five within
+    the pause lock that identity out of ``redeem_link_code`` for a while. A table, not memory,
+    because ``dxlab chat --link`` is a new process at every try."""
+    db.conn.execute(
+        "CREATE TABLE link_failures "
+        "(channel TEXT NOT NULL, external_id TEXT NOT NULL, failed_at TEXT NOT NULL)"
+    )
+    db.conn.execute("CREATE INDEX link_failures_who ON link_failures (channel, external_id, failed_at)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

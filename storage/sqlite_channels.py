@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from storage.base import Lab, Person, new_link_code, normalize_link_code
+import storage.base as base
+from storage.base import Lab, LinkLocked, Person, new_link_code, normalize_link_code
 from storage.codec import dump, load, now
 
 _INBOX_INSERT = "INSERT OR IGNORE INTO inbox (channel, event_id, payload, received_at) VALUES (?, ?, ?, ?)"
@@ -177,14 +178,26 @@ class ChannelTables:
 
     def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
         key = normalize_link_code(code)
-        now = datetime.now(UTC).isoformat()
+        moment = datetime.now(UTC)
+        now = moment.isoformat()
+        since = (moment - timedelta(seconds=base.LINK_PAUSE_SECONDS)).isoformat()
         with self._write() as conn:
+            (failures,) = conn.execute(
+                "SELECT COUNT(*) FROM link_failures WHERE channel = ? AND external_id = ? AND failed_at > ?",
+                (channel, external_id, since),
+            ).fetchone()
+            if failures >= base.LINK_MAX_FAILURES:
+                raise LinkLocked(f"{channel}:{external_id}")
             row = conn.execute(
                 "SELECT c.person_id, p.name FROM link_codes c JOIN people p ON p.id = c.person_id "
                 "WHERE c.code = ? AND c.used_at IS NULL AND c.expires_at > ?",
                 (key, now),
             ).fetchone()
             if row is None:
+                conn.execute(
+                    "INSERT INTO link_failures (channel, external_id, failed_at) VALUES (?, ?, ?)",
+                    (channel, external_id, now),
+                )
                 return None
             conn.execute("UPDATE link_codes SET used_at = ? WHERE code = ?", (now, key))
             conn.execute(

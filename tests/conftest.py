@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,27 @@ from dialogs.events import Start, Text
 from storage import MemoryStore, SQLiteStore
 
 _real_connect = socket.socket.connect
+
+
+@contextmanager
+def os_account(name: str) -> Iterator[None]:
+    """Run in-process commands as the operating-system account ``name`` (the terminal identity)."""
+    import bot.roles
+
+    saved = bot.roles.os_account
+    bot.roles.os_account = lambda: name
+    try:
+        yield
+    finally:
+        bot.roles.os_account = saved
+
+
+@pytest.fixture
+def terminal_coordinator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make this OS account an administrator, as a coordinator running ``dxlab labs`` would be."""
+    import bot.roles
+
+    monkeypatch.setenv("DXLAB_ADMINS", f"console:{bot.roles.os_account()}")
 
 
 def _guarded_connect(self: socket.socket, address: Any) -> Any:

@@ -1,8 +1,8 @@
 """``dxlab chat``: the guided application dialog in the terminal.
 
-Owns choosing whom the terminal speaks for and which draft it opens: the person is ``--user``,
-else ``DXLAB_USER``, else the OS login, asked once for the name shown with their answers (the
-display name, kept as the person's name; the login stays the identity). The draft is ``--lab``,
+Owns choosing whom the terminal speaks for and which draft it opens: the person is the OS
+account (the identity roles follow); the name shown with their answers is ``--user`` or
+``DXLAB_USER``, else asked once on the first run. The draft is ``--lab``,
 else the one this person worked on last, else the only one; with none of these a new lab is
 opened unnamed and takes the name of the person's ラボの名称 answer (``bot.console``).
 """
@@ -16,13 +16,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot import roles
 from bot.console import CHANNEL, ConsoleAdapter, LineReader, PipeReader, PromptReader
 from bot.errors import UserError
 from bot.service import DialogService, Session
 from bot.wiring import add_db_option, build_router, build_service
 from renderers.messages import message
 from renderers.text import terminal_safe
-from storage.base import Person
+from storage.base import LinkLocked, Person
 
 #: Labs a plain ``dxlab chat`` opened before they had a name (``default`` before issue 17).
 LEGACY_UNNAMED = "default"
@@ -74,21 +75,37 @@ def ask_name(reader: LineReader, write: Any) -> str | None:
 
 
 def the_person(service: DialogService, args: argparse.Namespace, reader: LineReader, write: Any) -> Person:
-    """``--user`` / ``DXLAB_USER`` as given; else the OS login's person, whose name is asked on
-    the first run (and once more from a person an earlier dxlab knew only as the login, who was
-    shown as 「rootさん」)."""
+    """The terminal's person: the OS account is the identity (``bot.roles.os_account``); the name
+    shown with the answers is ``--user`` / ``DXLAB_USER`` when the account is new, else the one
+    asked on the first run (and once more from a person an earlier dxlab knew only by the login,
+    who was shown as 「rootさん」)."""
+    account = roles.os_account()
     given = args.user or os.environ.get("DXLAB_USER")
+    known = service.store.find_person(channel=CHANNEL, external_id=account)
     if given:
-        return service.store.person(given, channel=CHANNEL)
-    login = login_name()
-    known = service.store.find_person(channel=CHANNEL, external_id=login)
-    if known is not None and known.name != login:
+        if known is not None:
+            return known
+        return service.store.person(given, channel=CHANNEL, external_id=account)
+    if known is not None and known.name != account:
         return known
     # the first run, or a person known only by the login (an earlier dxlab, or dxlab import)
     name = ask_name(reader, write)
     if known is not None:
         return service.store.rename_person(known.id, name) if name else known
-    return service.store.person(name or login, channel=CHANNEL, external_id=login)
+    return service.store.person(name or account, channel=CHANNEL, external_id=account)
+
+
+def _linked(service: DialogService, code: str) -> Person:
+    """The person a link code from Slack or Telegram names, now also this OS account; a Japanese
+    error for a wrong code, and after five wrong ones a pause (``cli.link_locked``)."""
+    try:
+        linked = service.store.redeem_link_code(code, channel=CHANNEL, external_id=roles.os_account())
+    except LinkLocked:
+        raise UserError(message("cli.link_locked")) from None
+    if linked is None:
+        raise UserError(message("cli.link_invalid"))
+    print(message("cli.linked", name=linked.name))
+    return linked
 
 
 def add_parser(subparsers: Any) -> None:
@@ -116,23 +133,16 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.reconfigure(errors="replace")
     reader: LineReader = PromptReader() if interactive else PipeReader(sys.stdin)
     try:
-        if args.link:
-            user = args.user or default_user()
-            linked = service.store.redeem_link_code(args.link, channel=CHANNEL, external_id=user)
-            if linked is None:
-                raise UserError(message("cli.link_invalid"))
-            print(message("cli.linked", name=linked.name))
-            person = linked
-        else:
-            person = the_person(service, args, reader, _write)
+        person = _linked(service, args.link) if args.link else the_person(service, args, reader, _write)
         lab = args.lab or _default_lab(service, person)
         unnamed = args.lab is None and (lab is None or lab in unnamed_labs())
         session = Session(
             lab=service.store.lab(lab or message("cli.unnamed_lab")), person=person, channel=CHANNEL
         )
-        # The terminal works on a database file its user can read anyway, so it is trusted: the
-        # person is recorded as staff of the lab they open (roles guard Slack and Telegram).
-        service.policy.claim_lab(session.person.id, session.lab)
+        # The terminal's identity is the OS account: it creates a lab and becomes its staff, or
+        # must be allowed to edit the lab it opens (``bot.roles``; an imported lab is not open to
+        # the first comer).
+        service.policy.enter_lab(session.person.id, session.lab)
         adapter = ConsoleAdapter(
             service=service,
             session=session,

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import UserError
-from bot.roles import Action, console_user
+from bot.roles import Action, console_person
 from bot.secretariat.compare import FORMATS, export_review
 from bot.wiring import add_db_option, build_service
 from renderers.messages import message
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     service = build_service(args.db)
     store = service.store
     try:
-        person = store.person(console_user(args.user), channel="console")
+        person = console_person(store, args.user)
         service.policy.require(person.id, Action.COMPARE)
         labs: list[Lab] = []
         for name in args.lab:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from bot.errors import UserError
-from bot.roles import Action, console_user
+from bot.roles import Action, console_person
 from bot.secretariat.texts import question_text, verdict_json, verdict_text
 from bot.wiring import add_db_option, build_service
 from criteria import eligibility_questionnaire as eq
@@ -69,7 +69,7 @@ def _prefill(args: argparse.Namespace) -> dict[str, tuple[str, ...]]:
         lab = store.find_lab(args.lab)
         if lab is None:
             raise UserError(message("cli.unknown_lab", lab=args.lab))
-        person = store.person(console_user(args.user), channel="console")
+        person = console_person(store, args.user)
         service.policy.require(person.id, Action.VIEW_DRAFT, lab)
         app = service.application(lab)
         return eq.answers_from_application(app)

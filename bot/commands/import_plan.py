@@ -14,14 +14,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.commands.chat import default_user
 from bot.errors import UserError
 from bot.plan_import.files import Loaded, expand, load
 from bot.plan_import.merge import Choice, Diff, chosen_answers, diff
 from bot.plan_import.report import diff_lines, found_lines, transition_lines, unplaced_lines
 from bot.plan_import.resume import place_cursor, resume_step
+from bot.roles import console_person
 from bot.service import to_engine_draft
-from bot.wiring import open_db
+from bot.wiring import open_db, policy_for
 from criteria.checking import run_checks
 from criteria.transition import marked_viewpoints
 from dialogs import views
@@ -59,7 +59,8 @@ def _import_one(store: Store, loaded: Loaded, args: argparse.Namespace, flow: Fl
     lab_name = args.lab or loaded.lab_name
     if not lab_name:
         raise UserError(message("plan_import.lab_required", name=loaded.path.name))
-    lab = store.lab(lab_name)
+    # the terminal's OS account creates the lab (and becomes its staff) or must be allowed to edit it
+    lab = policy_for(store).open_lab(console_person(store, args.user).id, lab_name)  # type: ignore[arg-type]
     out = [message("plan_import.report_title", name=loaded.path.name, lab=lab_name)]
     if loaded.plan is not None:
         out += found_lines(loaded.plan, flow)
@@ -99,7 +100,7 @@ def _after(store: Store, lab_name: str, args: argparse.Namespace, flow: Flow) ->
     card = views.scorecard(flow, draft, report, marked_viewpoints() if transition else frozenset())
     out = [render_reply(card)]
     step = resume_step(flow, draft, report)
-    reader = store.person(args.user or default_user(), channel="console")
+    reader = console_person(store, args.user)
     place_cursor(store, lab.id, reader.id, step, channel="console")
     if step is None:
         out.append(message("plan_import.next_step_done", lab=lab_name))

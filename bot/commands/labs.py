@@ -21,8 +21,9 @@ from rich.text import Text
 
 from bot.coordinator.csv_import import parse_date, read_registry_csv
 from bot.coordinator.planner import area_of, contact_text
-from bot.coordinator.service import KEEP, days_left_text, draft_text
+from bot.coordinator.service import KEEP, CoordinatorService, days_left_text, draft_text
 from bot.errors import UserError
+from bot.roles import Action, console_person
 from bot.wiring import add_db_option, open_coordinator
 from criteria import transition_rules as rules
 from criteria.bounded import bounded_int
@@ -90,6 +91,15 @@ def add_parser(subparsers: Any) -> None:
     st.set_defaults(handler=run_set)
 
 
+def _as_coordinator(service: CoordinatorService) -> None:
+    """Registry changes need the coordinator role (or admin): the terminal's OS account."""
+    try:
+        service.dialog.policy.require(console_person(service.store).id, Action.REGISTRY)
+    except BaseException:
+        service.store.close()
+        raise
+
+
 def run_import(args: argparse.Namespace) -> int:
     result = read_registry_csv(args.file)
     if result.errors and not args.skip_bad:
@@ -99,6 +109,7 @@ def run_import(args: argparse.Namespace) -> int:
     if not result.entries and not result.errors:
         raise UserError(message("coordinator.csv_empty", path=str(args.file)))
     service = open_coordinator(args.db)
+    _as_coordinator(service)
     new, updated = service.import_entries(result.entries)
     print(message("coordinator.csv_imported", count=len(result.entries), new=new, updated=updated))
     if result.errors:
@@ -151,6 +162,7 @@ def run_set(args: argparse.Namespace) -> int:
     if args.deadline is not None:
         deadline = None if args.deadline.strip().casefold() in _CLEAR else _day(args.deadline)
     service = open_coordinator(args.db)
+    _as_coordinator(service)
     entry = service.update(args.name, status=status, deadline=deadline)
     if entry is None:
         raise UserError(message("coordinator.unknown_lab", name=args.name))

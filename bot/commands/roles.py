@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.errors import UserError
-from bot.roles import Action, Policy, Role, console_user, parse_identity
+from bot.roles import Action, Policy, Role, console_person, parse_identity
 from bot.wiring import add_db_option, build_service
 from renderers.messages import message
 from storage.base import Lab
@@ -81,7 +81,7 @@ def _as_admin(args: argparse.Namespace) -> Iterator[tuple[Policy, int]]:
     service = build_service(args.db)
     store, policy = service.store, service.policy
     try:
-        actor = store.person(console_user(args.user), channel="console")
+        actor = console_person(store, args.user)
         policy.require(actor.id, Action.GRANT)
         yield policy, actor.id
     finally:
@@ -130,7 +130,7 @@ def run_list(args: argparse.Namespace) -> int:
     service = build_service(args.db)
     store, policy = service.store, service.policy
     try:
-        actor = store.person(console_user(args.user), channel="console")
+        actor = console_person(store, args.user)
         everyone = policy.allowed(actor.id, Action.GRANT)
         grants = [g for g in policy.roles.grants() if everyone or g.person_id == actor.id]
         identities = {g.person_id: policy.roles.identities(g.person_id) for g in grants}

@@ -11,6 +11,8 @@ import argparse
 import importlib
 from typing import Any
 
+from bot.serve_lock import serve_lock
+from bot.settings import db_path, load_dotenv
 from bot.wiring import add_db_option, channel_runtime
 from renderers.messages import message
 
@@ -29,6 +31,9 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Serve the channel while holding its lock on the database (a second server is refused)."""
+    load_dotenv()  # DXLAB_DB may come from .env: the lock must name the database served
     module = importlib.import_module(CHANNELS[args.channel])
-    status: int = module.serve(args, channel_runtime())
+    with serve_lock(db_path(args.db), args.channel):
+        status: int = module.serve(args, channel_runtime())
     return status

@@ -6,12 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from bot import roles
 from bot.appfile import answers_of
-from bot.commands.chat import default_user
 from bot.commands.drafts import row, summaries
 from bot.errors import UserError
 from bot.exporter import Format, export_new_file, write_export
-from bot.wiring import add_db_option, open_db
+from bot.roles import Action, console_person
+from bot.wiring import add_db_option, open_db, policy_for
 from dialogs.state import build_application
 from renderers.text import terminal_safe
 from storage.base import Lab, Store
@@ -82,7 +83,8 @@ def run_export(args: argparse.Namespace) -> int:
     fmt: Format = "json" if suffix == ".json" else "docx"
     store = open_db(args.db)
     try:
-        lab = chosen_lab(store, args.lab, args.user or default_user())
+        lab = chosen_lab(store, args.lab, roles.os_account())
+        policy_for(store).require(console_person(store).id, Action.EXPORT_DRAFT, lab)  # the OS account
         app = build_application(store.draft(lab.id).answers)
     finally:
         store.close()

@@ -15,11 +15,13 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltResponse
 from slack_bolt.lazy_listener.thread_runner import ThreadLazyListenerRunner
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -33,7 +35,7 @@ from bot.settings import load_dotenv
 from bot.slack.handlers import SlackAdapter, turn_subcommands
 from bot.slack.identity import Identity
 from bot.slack.inbox import Inbox, command_name
-from bot.slack.settings import DEFAULT_PORT, SlackSettings
+from bot.slack.settings import DEFAULT_HOST, DEFAULT_PORT, SlackSettings
 from bot.slack.uploads import SlackUploads, upload_key
 from renderers.messages import message
 from renderers.slack.elements import RECORD_CALLBACK
@@ -72,6 +74,30 @@ def _display_name(client: WebClient) -> Any:
     return lookup
 
 
+@dataclass(frozen=True)
+class Installation:
+    """The workspace and app this bot is installed as (``auth.test`` at start-up)."""
+
+    team_id: str
+    app_id: str | None = None
+
+    def foreign(self, body: Mapping[str, Any]) -> str | None:
+        """Why a request is not for this installation (another workspace or app), else ``None``."""
+        team = (
+            body.get("team_id")
+            or (body.get("team") or {}).get("id")
+            or (body.get("user") or {}).get("team_id")
+        )
+        if team is not None and str(team) != self.team_id:
+            return f"team {team}"
+        if team is None and body.get("type") != "url_verification":
+            return "no team"
+        app_id = body.get("api_app_id")
+        if self.app_id is not None and app_id is not None and str(app_id) != self.app_id:
+            return f"app {app_id}"
+        return None
+
+
 def build_app(
     service: DialogService,
     settings: SlackSettings,
@@ -80,6 +106,7 @@ def build_app(
     executor: Executor | None = None,
     replay: bool = True,
     router: Router | None = None,
+    installation: Installation | None = None,
 ) -> App:
     """The bolt app for ``service``; ``client`` defaults to one on ``settings.api_url``.
 
@@ -98,6 +125,8 @@ def build_app(
         request_verification_enabled=not settings.socket_mode,
     )
     app.listener_runner.lazy_listener_runner = ThreadLazyListenerRunner(logger=app.logger, executor=executor)
+    if installation is not None:
+        app.middleware(_only_for(installation))
     router = router or drafting_router(service)  # wiring.build_router(service): every command
     identity = Identity(service=service, display_name=_display_name(client))
     adapter = SlackAdapter(service=service, identity=identity, settings=settings, router=router)
@@ -167,8 +196,24 @@ def build_app(
     return app
 
 
-def check_token(settings: SlackSettings) -> None:
+def _only_for(installation: Installation) -> Callable[..., Any]:
+    """A global middleware: requests from another workspace or app get a 403 and reach nothing
+    (no inbox row, no listener), whatever their signature says."""
+
+    def middleware(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        reason = installation.foreign(body)
+        if reason is None:
+            return next()
+        log.warning("refused a Slack request for another installation (%s)", reason)
+        return BoltResponse(status=403, body="")
+
+    return middleware
+
+
+def check_token(settings: SlackSettings) -> Installation:
     """``auth.test`` before serving: a refused token or an unreachable API is a ``UserError``.
+    Returns the installation (workspace, app) the token belongs to; ``SLACK_APP_ID`` names the
+    app when ``auth.test`` does not.
 
     The check's client logs nothing: the person reads the Japanese message, not slack_sdk's lines.
     """
@@ -176,7 +221,7 @@ def check_token(settings: SlackSettings) -> None:
     quiet.setLevel(logging.CRITICAL)
     client = WebClient(token=settings.bot_token, base_url=settings.api_url, timeout=15, logger=quiet)
     try:
-        client.auth_test()
+        found = client.auth_test()
     except SlackApiError as exc:
         error = str(exc.response.get("error") or "unknown")  # invalid_auth, account_inactive, …
         raise UserError(message("slack.token_refused", error=error)) from None
@@ -184,6 +229,8 @@ def check_token(settings: SlackSettings) -> None:
         raise UserError(
             message("slack.api_unreachable", url=_shown_url(settings.api_url), reason=_reason(exc))
         ) from None
+    app_id = found.get("app_id") or os.environ.get("SLACK_APP_ID") or None
+    return Installation(team_id=str(found.get("team_id") or ""), app_id=str(app_id) if app_id else None)
 
 
 def _shown_url(url: str) -> str:
@@ -235,11 +282,11 @@ def _serve(args: argparse.Namespace, runtime: Runtime) -> int:
     missing = settings.missing()
     if missing:
         raise UserError(message("slack.missing_settings", names=missing))
-    check_token(settings)
+    installation = check_token(settings)
     service = runtime.open_service(args.db)
     nudges = runtime.start_nudges(service, None)  # the daily reminders (bot.coordinator)
     try:
-        app = build_app(service, settings, router=runtime.router_for(service))
+        app = build_app(service, settings, router=runtime.router_for(service), installation=installation)
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -248,10 +295,10 @@ def _serve(args: argparse.Namespace, runtime: Runtime) -> int:
             return 0
         from bot.slack.server import http_server
 
-        host = args.host or "0.0.0.0"
+        host = args.host or os.environ.get("DXLAB_SLACK_HOST") or DEFAULT_HOST
         port = args.port if args.port is not None else int(os.environ.get("PORT") or DEFAULT_PORT)
         try:
-            server = http_server(app, host=host, port=port)
+            server = http_server(app, host=host, port=port, signing_secret=settings.signing_secret)
         except OSError as exc:
             raise UserError(
                 message("slack.cannot_listen", port=port, reason=exc.strerror or str(exc))

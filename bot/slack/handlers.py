@@ -55,6 +55,7 @@ from renderers.slack.elements import (
 )
 from renderers.slack.limits import mrkdwn_escape
 from renderers.slack.views import HomeModel, home_notice, home_view, record_modal
+from storage.base import LinkLocked
 
 log = logging.getLogger(__name__)
 
@@ -359,7 +360,11 @@ class SlackAdapter:
             issued = self.identity.create_link_code(user, ttl_seconds=ttl)
             self.say(client, channel, "link_code", code=issued, minutes=ttl // 60)
             return
-        linked = self.identity.redeem(user, code)
+        try:
+            linked = self.identity.redeem(user, code)
+        except LinkLocked:  # too many wrong codes from this user (storage.base.LINK_MAX_FAILURES)
+            self.say(client, channel, "link_locked")
+            return
         if linked is None:
             self.say(client, channel, "link_invalid")
             return

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
+#: HTTP mode listens on this machine only unless told otherwise (a reverse proxy in front of it:
+#: ``--host`` or ``DXLAB_SLACK_HOST``)
+DEFAULT_HOST = "127.0.0.1"
 
 
 @dataclass(frozen=True)

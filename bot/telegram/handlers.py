@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sys
 import tempfile
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,7 +33,7 @@ from telegram import (
     MessageEntity,
     Update,
 )
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Conflict
 from telegram.ext import ContextTypes
 
 from bot.core.commands import Caller, ChoicesOut, FileOut, Output, TextOut, TurnRequest
@@ -51,6 +53,7 @@ from renderers.messages import message
 from renderers.telegram.callbacks import ActData, CommandData, EditData, PickData, ToggleData, decode
 from renderers.telegram.html import escape_html, split_html
 from renderers.telegram.keyboards import multichoice_keyboard
+from storage.base import LinkLocked
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -127,6 +130,18 @@ class TelegramDialog:
         self.menus = Menus(router)
         self.step_ids = tuple(s.id for s in service.engine.flow.steps)
         self._keyboards: dict[tuple[int, int], int] = {}
+        #: update ids of the button presses already handled (a redelivery is answered once only)
+        self._pressed_updates: OrderedDict[int, None] = OrderedDict()
+        #: command keyboards (chat id, message id) already pressed: a second tap runs nothing
+        self._pressed_commands: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self._told_conflict = False
+
+    def first_delivery(self, update: Update) -> bool:
+        """``False`` when this update id was handled already (Telegram or a restart sent it again)."""
+        if update.update_id in self._pressed_updates:
+            return False
+        _remember(self._pressed_updates, update.update_id)
+        return True
 
     def close(self) -> None:
         """Nothing to release (kept for the Application's shutdown hook)."""
@@ -294,11 +309,21 @@ class TelegramDialog:
         query, sender = update.callback_query, sender_of(update)
         if query is None or not isinstance(query.message, Message) or sender is None:
             return
+        if not self.first_delivery(update):
+            return
         parsed = read_action(query.data or "")
+        pressed = (query.message.chat.id, query.message.message_id)
+        if parsed is not None and pressed in self._pressed_commands:  # a double tap: answered, quietly
+            await answer(query)
+            return
         await answer(query)
         if parsed is None:
             return
-        await query.edit_message_reply_markup(reply_markup=None)  # one tap per question
+        _remember(self._pressed_commands, pressed)
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)  # one tap per question
+        except BadRequest as exc:  # already gone (a tap from another device): nothing to remove
+            log.debug("keyboard of %s not removed: %s", pressed, exc)
         await self._answer(query.message, sender, *parsed)
 
     async def on_text(self, update: Update, context: Context) -> None:
@@ -316,7 +341,7 @@ class TelegramDialog:
     async def on_callback(self, update: Update, context: Context) -> None:
         """A button: a choice (→ Pick), an action (→ Act), a multichoice toggle, or an edit-menu entry."""
         query = update.callback_query
-        if query is None or query.message is None:
+        if query is None or query.message is None or not self.first_delivery(update):
             return
         data = decode(query.data or "", self.step_ids)
         chat_id, message_id = query.message.chat.id, query.message.message_id
@@ -374,29 +399,36 @@ class TelegramDialog:
         delivery = Delivery(context.bot)
         target = Target(chat_id=sender.chat_id)
         code = " ".join(context.args or []).strip()
+        if not sender.private:  # a code seen in a group is anyone's: only in the private chat
+            await delivery.send_text(target, message("telegram.link_private"))
+            return
         if not code:
             made = await self._on_store(self.identity.create_code, sender)
             await delivery.send_text(target, message("telegram.link_code", code=made, escape=escape_html))
             return
         event_id = str(update.update_id)
-        note = await self._on_store(self._redeem, sender, code, event_id)
-        if note is None:
+        redeemed = await self._on_store(self._redeem, sender, code, event_id)
+        if redeemed is None:
             return
-        if not note:
-            await delivery.send_text(target, message("telegram.link_invalid"))
-            return
+        note, linked = redeemed
         await delivery.send_text(target, note)
-        await self._dialog(update, context, Start(), event_id=event_id)
+        if linked:
+            await self._dialog(update, context, Start(), event_id=event_id)
 
-    def _redeem(self, sender: Sender, code: str, event_id: str) -> str | None:
-        """The confirmation to show; empty for a bad code, ``None`` for a redelivered update."""
+    def _redeem(self, sender: Sender, code: str, event_id: str) -> tuple[str, bool] | None:
+        """What to say and whether the user is now linked; ``None`` for a redelivered update.
+
+        Wrong codes are limited per user (``storage.base.LINK_MAX_FAILURES``, then a pause)."""
         if self.service.store.seen_event(CHANNEL, event_id):
             return None
-        person = self.identity.redeem(sender, code)
+        try:
+            person = self.identity.redeem(sender, code)
+        except LinkLocked:
+            return message("telegram.link_locked"), False
         if person is None:
-            return ""
+            return message("telegram.link_invalid"), False
         lab = self.identity.lab(sender)
-        return message("telegram.linked", person=person.name, lab=lab.name, escape=escape_html)
+        return message("telegram.linked", person=person.name, lab=lab.name, escape=escape_html), True
 
     async def on_unknown_command(self, update: Update, context: Context) -> None:
         sender = sender_of(update)
@@ -406,6 +438,12 @@ class TelegramDialog:
             )
 
     async def on_error(self, update: object, context: Context) -> None:
+        if isinstance(context.error, Conflict):  # 409: another process polls with this token
+            log.warning("telegram getUpdates conflict: %s", context.error)
+            if not self._told_conflict:
+                self._told_conflict = True
+                sys.stderr.write(message("telegram.conflict") + "\n")
+            return
         log.error("telegram update failed", exc_info=context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
             try:
@@ -432,6 +470,16 @@ async def send_output(msg: Message, out: Output) -> None:
     for i, piece in enumerate(pieces):
         last = i == len(pieces) - 1
         await msg.reply_text(piece, parse_mode="HTML", reply_markup=keyboard if last else None)
+
+
+#: how many handled update ids and pressed keyboards are remembered (the oldest are forgotten)
+REMEMBERED = 4096
+
+
+def _remember(seen: OrderedDict[Any, None], key: Any) -> None:
+    seen[key] = None
+    while len(seen) > REMEMBERED:
+        seen.popitem(last=False)
 
 
 async def answer(query: CallbackQuery, text: str | None = None) -> None:

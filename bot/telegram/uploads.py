@@ -47,6 +47,7 @@ class TelegramUploads:
         event_id = str(update.update_id)
         if store.seen_event(CHANNEL, event_id):
             return  # a redelivered update: imported already
+
         async def send(html: str) -> None:
             for piece in split_html(html):
                 await context.bot.send_message(

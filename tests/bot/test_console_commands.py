@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from tests.conftest import os_account
 
 
 def _chat(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db: Path, *lines: str) -> str:
     import io
 
     monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
-    assert main(["chat", "--db", str(db), "--lab", "みなと市DXラボ", "--user", "yamada"]) == 0
+    with os_account("yamada"):  # the terminal identity is the OS account
+        assert main(["chat", "--db", str(db), "--lab", "みなと市DXラボ", "--user", "yamada"]) == 0
     return capsys.readouterr().out
 
 

@@ -12,6 +12,7 @@ import pytest
 from bot.cli import main
 from storage import SQLiteStore
 from tests.answers import FULL_APPLICATION
+from tests.conftest import os_account
 
 LAB = "青葉台町・桜川町 観光DX推進ラボ"
 
@@ -101,9 +102,13 @@ def test_user_option_and_env_are_the_name_without_asking(
 def test_a_lab_name_another_draft_has_gets_a_number(
     terminal: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _run(monkeypatch, capsys, ["chat", "--user", "A", "--lab", "ラボC"], "ラボC\n中断\n")
-    _run(monkeypatch, capsys, ["chat", "--user", "B", "--lab", "ラボD"], "ラボD\n中断\n")
-    out = _run(monkeypatch, capsys, ["chat", "--user", "C"], "ラボC\n中断\n")
+    # three people at three OS accounts (the terminal's identity; --user only names them)
+    with os_account("a"):
+        _run(monkeypatch, capsys, ["chat", "--user", "A", "--lab", "ラボC"], "ラボC\n中断\n")
+    with os_account("b"):
+        _run(monkeypatch, capsys, ["chat", "--user", "B", "--lab", "ラボD"], "ラボD\n中断\n")
+    with os_account("c"):
+        out = _run(monkeypatch, capsys, ["chat", "--user", "C"], "ラボC\n中断\n")
     assert "「ラボC（2）」として保存しています" in out
 
 
@@ -121,13 +126,17 @@ def test_export_without_lab_explains_when_it_cannot_choose(
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert main(["export"]) == 2
     assert "書き出せる下書きがまだありません" in capsys.readouterr().err
-    _run(monkeypatch, capsys, ["chat", "--user", "A", "--lab", "ラボF"], "ラボF\n中断\n")
-    _run(monkeypatch, capsys, ["chat", "--user", "B", "--lab", "ラボG"], "ラボG\n中断\n")
-    assert main(["export", "--user", "C"]) == 2
+    with os_account("a"):
+        _run(monkeypatch, capsys, ["chat", "--user", "A", "--lab", "ラボF"], "ラボF\n中断\n")
+    with os_account("b"):
+        _run(monkeypatch, capsys, ["chat", "--user", "B", "--lab", "ラボG"], "ラボG\n中断\n")
+    with os_account("c"):
+        assert main(["export", "--user", "C"]) == 2
     err = capsys.readouterr().err
     assert "--lab でラボの名前を指定してください" in err and "ラボF" in err and "ラボG" in err
     # … but a person's own last draft is theirs
-    out = _run(monkeypatch, capsys, ["export", "--user", "A", "-o", "a.json"])
+    with os_account("a"):
+        out = _run(monkeypatch, capsys, ["export", "--user", "A", "-o", "a.json"])
     assert "ラボ「ラボF」の下書きを書き出します" in out and (Path.cwd() / "a.json").is_file()
 
 

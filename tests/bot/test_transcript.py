@@ -183,6 +183,9 @@ def test_link_code_continues_the_same_draft_in_the_terminal(
     store = SQLiteStore(db)
     lab = store.lab("さくら町ラボ")
     slack_person = store.person("鈴木", channel="slack", external_id="U42")
+    from storage.roles import RoleStore
+
+    RoleStore(store).grant(slack_person.id, "staff", lab_id=lab.id, granted_by=None)  # Slack claimed it
     store.turn(
         lab.id,
         slack_person.id,

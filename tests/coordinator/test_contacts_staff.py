@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.cli import main
 from bot.roles import Action, Policy
 from storage import SQLiteStore
+
+# registry changes need the coordinator role: this OS account is an administrator here
+pytestmark = pytest.mark.usefixtures("terminal_coordinator")
 
 CSV = (
     "name,prefecture,municipality,kind,iot_selected_on,status,contact_slack,contact_telegram,transition_deadline\n"

@@ -10,6 +10,9 @@ import pytest
 from bot.cli import main
 from bot.coordinator.csv_import import parse_date, read_registry_csv
 
+# registry changes need the coordinator role: this OS account is an administrator here
+pytestmark = pytest.mark.usefixtures("terminal_coordinator")
+
 HEADER_EN = ",".join(
     [
         "name",

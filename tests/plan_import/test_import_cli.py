@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from bot.roles import Policy, console_person
 from storage.sqlite import SQLiteStore
+from tests.conftest import os_account
 from tests.plan_import import documents
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -52,7 +54,8 @@ def test_import_reports_fields_unplaced_text_and_the_scorecard(
 
 def test_the_dialog_continues_from_the_first_empty_question(db_path: Path, chat: Any, tmp_path: Path) -> None:
     plan = _write(tmp_path, "さくら.docx", documents.heading_style_plan())
-    assert main(["import", str(plan), "--lab", "さくら", "--db", str(db_path), "--user", "山田"]) == 0
+    with os_account("山田"):  # the account the transcript's 山田 stands for
+        assert main(["import", str(plan), "--lab", "さくら", "--db", str(db_path), "--user", "山田"]) == 0
     t = chat(lab="さくら", user="山田")
     opening = t.start()
     assert "■ 対象地域" in opening  # lab name was read from the title; the region is the first gap
@@ -80,9 +83,9 @@ def test_an_iot_era_plan_is_imported_as_a_transition(
 
 def _seed(db: Path, lab: str) -> None:
     store = SQLiteStore(db)
-    person = store.person("山田", channel="console")
+    person = console_person(store, "山田")  # this OS account made the lab: its staff
     store.replace_draft(
-        store.lab(lab).id,
+        Policy(store).open_lab(person.id, lab).id,
         {"vision": "前からのビジョン", "region": "うみべ市"},
         person_id=person.id,
         channel="console",

@@ -183,8 +183,9 @@ def read_snapshot(db: Path, people: Sequence[Person]) -> Snapshot:
         for p in people:
             row = conn.execute(
                 "SELECT c.lab_id, c.state FROM cursors c JOIN identities i ON i.person_id = c.person_id "
-                "WHERE i.channel = ? AND i.external_id = ?",
-                (p.channel, p.external_id),
+                "JOIN labs l ON l.id = c.lab_id WHERE i.channel = ? AND i.external_id = ? "
+                "AND (i.channel <> 'console' OR l.name = ?)",  # one OS account, one lab per process
+                (p.channel, p.external_id, p.lab),
             ).fetchone()
             if row is None:
                 snap.states[p.key] = (_json({}), None)
@@ -194,13 +195,14 @@ def read_snapshot(db: Path, people: Sequence[Person]) -> Snapshot:
     return snap
 
 
-def history_rows(db: Path, channel: str, external_id: str) -> list[tuple[str, str, str]]:
+def history_rows(db: Path, channel: str, external_id: str, lab: str) -> list[tuple[str, str, str]]:
     """The answer history (field, action, value) of a person's lab, in order."""
     with closing(sqlite3.connect(db, timeout=30)) as conn:
         row = conn.execute(
             "SELECT c.lab_id FROM cursors c JOIN identities i ON i.person_id = c.person_id "
-            "WHERE i.channel = ? AND i.external_id = ?",
-            (channel, external_id),
+            "JOIN labs l ON l.id = c.lab_id WHERE i.channel = ? AND i.external_id = ? "
+            "AND (i.channel <> 'console' OR l.name = ?)",  # one OS account, one lab per process
+            (channel, external_id, lab),
         ).fetchone()
         if row is None:
             return []
@@ -222,8 +224,8 @@ def assert_applied_once(db: Path, people: Sequence[Person], scratch: Path) -> No
                 service.handle(session, event)
         finally:
             store.close()
-        got = history_rows(db, p.channel, p.external_id)
-        want = history_rows(replay, p.channel, p.external_id)
+        got = history_rows(db, p.channel, p.external_id, p.lab)
+        want = history_rows(replay, p.channel, p.external_id, p.lab)
         assert got == want, f"{p.key}: the answer history differs from one application of each event"
         assert read_snapshot(db, [p]).states[p.key] == p.expected()
 

@@ -21,6 +21,9 @@ from bot.commands import backup as backup_command
 from storage import SQLiteStore
 from storage.sqlite_channels import ChannelTables
 
+# registry changes need the coordinator role: this OS account is an administrator here
+pytestmark = pytest.mark.usefixtures("terminal_coordinator")
+
 ROWS = 3_000
 HEADER = "name,kind,status,contact_slack,contact_telegram\n"
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bot.roles import os_account
 from dialogs.events import Event, Start, Text
 from dialogs.replies import ExportRequest, Reply
 from renderers.slack.blocks import render_messages
@@ -182,7 +183,8 @@ def test_chat_survives_sigkill(
     count, length, kills = sizes(soak)
     db = tmp_path / "chat.db"
     people = [
-        Person(key=f"c{i}", name=NAMES[i], lab=f"ラボ{i}", channel="console", external_id=NAMES[i],
+        # the terminal identity is the OS account (one for every process), each on its own lab
+        Person(key=f"c{i}", name=NAMES[i], lab=f"ラボ{i}", channel="console", external_id=os_account(),
                lines=FULL_APPLICATION[:length])
         for i in range(count)
     ]  # fmt: skip

@@ -152,7 +152,7 @@ def test_slack_duplicates_over_http_apply_once(rig: SlackRig, tmp_path: Path, ca
     settled = len(slack.posts(person))
     time.sleep(0.2)  # a late duplicate would post after this
     assert len(slack.posts(person)) == settled
-    rows = history_rows(Path(rig.store.path), "slack", "U1")
+    rows = history_rows(Path(rig.store.path), "slack", "U1", person.lab)
     assert [r[0] for r in rows] == ["lab_name", "region", "joint_regions", "transition_from_iot_lab"]
     assert not rig.fake.rejections
     announce(capsys, program="slack-duplicates", duplicates_injected=injected)

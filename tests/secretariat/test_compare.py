@@ -16,6 +16,7 @@ from bot.wiring import build_engine
 from criteria.report import VIEWPOINT_SLUGS
 from criteria.viewpoints import label
 from renderers.xlsx import Column, Sheet, csv_bytes, safe_text, xlsx_bytes
+from tests.conftest import os_account
 from tests.secretariat.conftest import LAB_A, LAB_B, World
 
 VIEWPOINT_LABELS = [label(slug) for slug in VIEWPOINT_SLUGS]
@@ -23,7 +24,8 @@ VIEWPOINT_LABELS = [label(slug) for slug in VIEWPOINT_SLUGS]
 
 def _compare(tmp_path: Path, name: str, *extra: str) -> Path:
     out = tmp_path / name
-    assert main(["compare", "-o", str(out), "--user", "secretariat", *extra]) == 0
+    with os_account("secretariat"):  # the terminal identity is the OS account
+        assert main(["compare", "-o", str(out), "--user", "secretariat", *extra]) == 0
     return out
 
 
@@ -108,7 +110,8 @@ def test_bad_input_is_exit_2(
     text: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(["compare", *argv, "--user", "secretariat"]) == 2
+    with os_account("secretariat"):
+        assert main(["compare", *argv, "--user", "secretariat"]) == 2
     err = capsys.readouterr().err
     assert text in err and "Traceback" not in err
 
@@ -118,7 +121,8 @@ def test_no_drafts_is_exit_2(
 ) -> None:
     monkeypatch.setenv("DXLAB_DB", str(tmp_path / "empty.db"))
     monkeypatch.setenv("DXLAB_ADMINS", "console:boss")
-    assert main(["compare", "-o", str(tmp_path / "x.xlsx"), "--user", "boss"]) == 2
+    with os_account("boss"):
+        assert main(["compare", "-o", str(tmp_path / "x.xlsx"), "--user", "boss"]) == 2
     assert "比較できる下書きがありません" in capsys.readouterr().err
 
 

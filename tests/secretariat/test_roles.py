@@ -9,6 +9,7 @@ import pytest
 from bot.cli import main
 from bot.roles import Action, PermissionDenied, Policy, Role, env_admins, parse_identity
 from storage.roles import ALL_LABS, RoleStore
+from tests.conftest import os_account
 from tests.secretariat.conftest import LAB_A, LAB_B, PEOPLE, World
 
 # Written out independently of bot/roles.py: who may take which action on lab A / lab B.
@@ -26,7 +27,7 @@ GLOBAL_EXPECTED: dict[str, set[Action]] = {
     "nobody": {Action.FAQ, Action.ELIGIBILITY},
     "staff_a": {Action.FAQ, Action.ELIGIBILITY},
     "staff_b": {Action.FAQ, Action.ELIGIBILITY},
-    "coordinator": {Action.FAQ, Action.ELIGIBILITY, Action.LABS, Action.NUDGE},
+    "coordinator": {Action.FAQ, Action.ELIGIBILITY, Action.LABS, Action.REGISTRY, Action.NUDGE},
     "secretariat": {Action.FAQ, Action.ELIGIBILITY, Action.LABS, Action.COMPARE},
     "admin": set(Action) - {Action.VIEW_DRAFT, Action.EDIT_DRAFT, Action.EXPORT_DRAFT},
     "envadmin": set(Action) - {Action.VIEW_DRAFT, Action.EDIT_DRAFT, Action.EXPORT_DRAFT},
@@ -68,8 +69,9 @@ def test_unknown_person_may_only_read_public_information(world: World) -> None:
 
 
 def _run(user: str, argv: list[str]) -> int:
-    """Run a command as the terminal user ``user`` (``dxlab faq`` needs no identity)."""
-    return main(argv if argv[0] == "faq" else [*argv, "--user", user])
+    """Run a command as the terminal's OS account ``user`` (``dxlab faq`` needs no identity)."""
+    with os_account(user):
+        return main(argv if argv[0] == "faq" else [*argv, "--user", user])
 
 
 # command → (argv, who may run it). Labs: "A" / "B" in argv are replaced by the lab names.

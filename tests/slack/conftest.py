@@ -20,7 +20,7 @@ import pytest
 from slack_bolt import App, BoltRequest, BoltResponse
 
 from bot.service import DialogService
-from bot.slack.app import build_app
+from bot.slack.app import build_app, check_token
 from bot.slack.settings import SlackSettings
 from bot.wiring import build_engine, build_router
 from criteria.checking import run_checks
@@ -255,7 +255,13 @@ def slack(
     fake_slack: FakeSlack, slack_settings: SlackSettings, slack_service: DialogService
 ) -> Iterator[SlackDriver]:
     executor = TrackingExecutor()
-    app = build_app(slack_service, slack_settings, executor=executor, router=build_router(slack_service))
+    app = build_app(
+        slack_service,
+        slack_settings,
+        executor=executor,
+        router=build_router(slack_service),
+        installation=check_token(slack_settings),  # as ``dxlab serve slack`` does: foreign requests refused
+    )
     driver = SlackDriver(app, fake_slack, slack_service, executor)
     loggers = [logging.getLogger("slack_bolt"), logging.getLogger("bot.slack")]
     for logger in loggers:

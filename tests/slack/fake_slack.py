@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"  # Socket Mode: apps.connections.open takes the app-level token
 BOT_USER = "UBOT"
 
 
@@ -138,6 +139,7 @@ class FakeSlack:
         self.user_files: dict[str, dict[str, Any]] = {}
         self.rejections: list[tuple[str, str]] = []
         self.rate_limit_once: set[str] = set()
+        self.socket_url = ""  # what apps.connections.open answers (a websocket on 127.0.0.1)
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
         self.server = _Server(("127.0.0.1", 0), self._handler())
@@ -210,6 +212,10 @@ class FakeSlack:
     # --- the API -----------------------------------------------------------------------------
 
     def answer(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict[str, Any]]:
+        if method == "apps.connections.open":
+            if token != APP_TOKEN or not self.socket_url:
+                return 200, {"ok": False, "error": "invalid_auth"}
+            return 200, {"ok": True, "url": self.socket_url}
         if token != self.token:
             return 200, {"ok": False, "error": "invalid_auth"}
         handler = getattr(self, "api_" + method.replace(".", "_"), None)
@@ -222,7 +228,7 @@ class FakeSlack:
 
     def api_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "url": "https://fake.slack.com/", "team": "Fake", "user": "dxlab",
-                "team_id": "T0001", "user_id": BOT_USER, "bot_id": "BBOT"}  # fmt: skip
+                "team_id": "T0001", "user_id": BOT_USER, "bot_id": "BBOT", "app_id": "A0001"}  # fmt: skip
 
     def _message(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("channel"):
