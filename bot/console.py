@@ -129,7 +129,10 @@ class ConsoleAdapter:
     prefix = PREFIX
 
     def caller(self, payload: str) -> Caller:
-        return Caller(self.session.person, CHANNEL, PREFIX)
+        from bot.roles import os_account
+
+        session = self.session
+        return Caller(session.person, CHANNEL, PREFIX, external_id=os_account(), lab_of=lambda: session.lab)
 
     def inbox_key(self, payload: str) -> str | None:
         """Lines are read one at a time and never acknowledged before they are applied: no inbox."""
