@@ -174,3 +174,29 @@ def test_terminal_join_then_edit_and_export(
     assert f"ラボ「{LAB}」の担当者になりました" in capsys.readouterr().out
     assert main(["export", "--lab", LAB, "-o", str(out_file)]) == 0
     assert out_file.exists()
+
+
+def test_terminal_join_inside_the_dialog_moves_to_the_joined_lab(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "dx.db"
+    monkeypatch.setenv("DXLAB_DB", str(db))
+    monkeypatch.delenv("DXLAB_ADMINS", raising=False)
+    monkeypatch.delenv("DXLAB_USER", raising=False)
+    monkeypatch.setattr(bot.roles, "os_account", lambda: "hanako")
+    assert main(["import", str(FIXTURES / "full_application.json"), "--lab", LAB]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("/invite\n"))
+    assert main(["chat", "--lab", LAB, "--user", "花子"]) == 0
+    code = code_in(capsys.readouterr().out)
+    monkeypatch.setattr(bot.roles, "os_account", lambda: "bob")
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"/join WRONG234\n/join {code}\n/status\n"))
+    assert main(["chat", "--lab", "ボブのラボ", "--user", "ボブ"]) == 0
+    out = capsys.readouterr().out
+    assert "使えません" in out and f"ラボ「{LAB}」の担当者になりました" in out
+    store = SQLiteStore(db)
+    try:
+        bob = store.find_person(channel="console", external_id="bob")
+        assert bob is not None
+        assert store.last_lab(bob.id) == store.find_lab(LAB)  # /status ran on the joined lab
+    finally:
+        store.close()
