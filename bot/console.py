@@ -36,6 +36,7 @@ from dialogs.replies import (
 from renderers.messages import message
 from renderers.text import render_reply, terminal_safe
 from storage import StorageError
+from storage.base import Lab
 
 if TYPE_CHECKING:  # rich loads only for a terminal (start-up time of piped runs)
     from rich.console import Console
@@ -129,7 +130,10 @@ class ConsoleAdapter:
     prefix = PREFIX
 
     def caller(self, payload: str) -> Caller:
-        return Caller(self.session.person, CHANNEL, PREFIX)
+        from bot.roles import os_account
+
+        session = self.session
+        return Caller(session.person, CHANNEL, PREFIX, external_id=os_account(), lab_of=lambda: session.lab)
 
     def inbox_key(self, payload: str) -> str | None:
         """Lines are read one at a time and never acknowledged before they are applied: no inbox."""
@@ -162,6 +166,18 @@ class ConsoleAdapter:
             elif isinstance(out, TurnRequest):
                 self.send(out.event)
 
+    def _bound_lab(self) -> Lab | None:
+        from bot.roles import os_account
+
+        return self.service.store.bound_lab(CHANNEL, os_account())
+
+    def _follow_joined_lab(self, before: Lab | None) -> None:
+        """After ``/join CODE`` the dialog goes on in the lab joined (the code bound this account)."""
+        joined = self._bound_lab()
+        if joined is not None and joined != before and joined != self.session.lab:
+            self.session = replace(self.session, lab=joined)
+            self.unnamed_lab = False
+
     # --- running ------------------------------------------------------------------------------
 
     def send(self, event: Event) -> bool:
@@ -170,7 +186,10 @@ class ConsoleAdapter:
             incoming = self.incoming(event.text)
             if isinstance(incoming, Invocation):
                 assert self.router is not None
+                before = self._bound_lab() if incoming.name == "join" else None
                 self.deliver(self.router.run(self.caller(event.text), incoming))
+                if incoming.name == "join":
+                    self._follow_joined_lab(before)
                 return True
         try:
             replies = self.service.handle(self.session, event)

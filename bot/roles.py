@@ -10,6 +10,7 @@ faq, eligibility   yes (anyone, no role)   yes          yes          yes
 view_draft         own lab                 —            any lab      any
 edit_draft         own lab                 —            —            any
 export_draft       own lab                 —            any lab      any
+invite             own lab                 any lab      —            any
 compare            —                       —            yes          yes
 labs               —                       yes          yes          yes
 registry           —                       yes          —            yes
@@ -23,8 +24,10 @@ grant              —                       —            —            yes
   opens it only while it is blank (no answers in its draft, no registry row), so whoever creates
   a lab becomes its staff (``dxlab chat`` works for a fresh user without any setup), but a lab
   made by ``dxlab import`` or ``dxlab labs import`` is not open to the first comer. Joining an
-  existing lab needs an invitation: ``dxlab roles grant``, an admin's ``/dxlab bind LAB @user``, a
-  Slack channel or Telegram group already bound to the lab, or the lab's contact in the registry.
+  existing lab needs an invitation: an invitation code (``invite`` by the lab's staff, a
+  coordinator or an admin; ``join CODE`` by the colleague), ``dxlab roles grant``, an admin's
+  ``/dxlab bind LAB @user``, a Slack channel or Telegram group already bound to the lab, or the
+  lab's contact in the registry.
 - The terminal identity is the operating-system account (``os_account``): ``console_person``
   keys the person by it, and ``--user`` / ``DXLAB_USER`` are only the display name of a new
   person. ``DXLAB_ADMINS=console:<account>`` therefore names an OS account; ``console:*`` makes
@@ -92,18 +95,21 @@ class Action(StrEnum):
     REGISTRY = "registry"
     NUDGE = "nudge"
     GRANT = "grant"
+    INVITE = "invite"
 
 
 PUBLIC: frozenset[Action] = frozenset({Action.FAQ, Action.ELIGIBILITY})
 #: Actions each role allows for every lab.
 GLOBAL: Mapping[Role, frozenset[Action]] = {
     Role.STAFF: frozenset(),
-    Role.COORDINATOR: frozenset({Action.LABS, Action.REGISTRY, Action.NUDGE}),
+    Role.COORDINATOR: frozenset({Action.LABS, Action.REGISTRY, Action.NUDGE, Action.INVITE}),
     Role.SECRETARIAT: frozenset({Action.VIEW_DRAFT, Action.EXPORT_DRAFT, Action.COMPARE, Action.LABS}),
     Role.ADMIN: frozenset(Action),
 }
 #: Actions staff may take on their own lab.
-OWN_LAB: frozenset[Action] = frozenset({Action.VIEW_DRAFT, Action.EDIT_DRAFT, Action.EXPORT_DRAFT})
+OWN_LAB: frozenset[Action] = frozenset(
+    {Action.VIEW_DRAFT, Action.EDIT_DRAFT, Action.EXPORT_DRAFT, Action.INVITE}
+)
 LAB_ACTIONS: frozenset[Action] = OWN_LAB
 
 

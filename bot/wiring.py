@@ -103,16 +103,18 @@ def open_coordinator(explicit_db: str | None, **options: Clock) -> CoordinatorSe
 
 
 def chat_commands(service: DialogService) -> CommandSet:
-    """Every chat command, registered once: drafting, the coordinators', the secretariat's."""
+    """Every chat command, registered once: drafting, invitations, the coordinators', the secretariat's."""
     from bot.coordinator.coordinator_commands import coordinator_commands
     from bot.core.commands import CommandSet
     from bot.core.drafting import drafting_commands
+    from bot.core.invites import invite_commands
     from bot.secretariat.secretariat_commands import secretariat_commands
 
     coordinator = coordinator_for(service)
     return (
         CommandSet()
         .extend(drafting_commands())
+        .extend(invite_commands(service.store, service.policy))
         .extend(coordinator_commands(coordinator, nudge_factory(coordinator)))
         .extend(secretariat_commands(service))
     )

@@ -79,6 +79,10 @@ class HistoryEntry:
     at: str
 
 
+#: How long an invitation code may be used: a week (a colleague may read it days later).
+INVITE_TTL_SECONDS = 7 * 24 * 3600
+
+
 class SQLDatabase(Protocol):
     """The public transaction API of an SQL store, for the feature tables kept beside the drafts
     (roles, the coordinators' registry): one ``BEGIN IMMEDIATE`` write transaction, and reads."""
@@ -185,6 +189,24 @@ class Store(Protocol):
         A wrong code counts against that identity: after ``LINK_MAX_FAILURES`` within
         ``LINK_PAUSE_SECONDS`` every try (even a right code) raises ``LinkLocked`` until the pause
         has passed."""
+        ...
+
+    def create_invite_code(
+        self, lab_id: int, *, by_person_id: int, ttl_seconds: int = INVITE_TTL_SECONDS
+    ) -> str:
+        """A fresh one-time code (like a link code) that makes whoever redeems it staff of ``lab_id``;
+        ``by_person_id`` is the one who invited."""
+        ...
+
+    def redeem_invite_code(self, code: str, *, channel: str, external_id: str, person_id: int) -> Lab | None:
+        """Use ``code`` for ``person_id`` (known on ``channel`` as ``external_id``, now bound to the
+        lab there); the code's lab, or ``None`` if unknown, used or expired.
+
+        A wrong code counts toward the same lockout as wrong link codes (``LinkLocked``)."""
+        ...
+
+    def invite_code_inviter(self, code: str) -> int | None:
+        """Who issued ``code`` (used or not); ``None`` for an unknown code."""
         ...
 
     def close(self) -> None: ...

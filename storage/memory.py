@@ -45,6 +45,8 @@ class MemoryStore:
         self._codes: dict[str, tuple[int, datetime, bool]] = {}
         self._inbox: dict[tuple[str, str], dict[str, Any]] = {}
         self._link_failures: dict[tuple[str, str], list[datetime]] = {}
+        #: code → (lab id, inviter, expires, used)
+        self._invites: dict[str, tuple[int, int, datetime, bool]] = {}
 
     def find_lab(self, name: str) -> Lab | None:
         with self._lock:
@@ -208,14 +210,19 @@ class MemoryStore:
             self._codes[code] = (person_id, datetime.now(UTC) + timedelta(seconds=ttl_seconds), False)
             return code
 
+    def _recent_failures(self, channel: str, external_id: str, moment: datetime) -> list[datetime]:
+        """This identity's wrong codes within the pause; ``LinkLocked`` when there are too many."""
+        since = moment - timedelta(seconds=base.LINK_PAUSE_SECONDS)
+        failures = [t for t in self._link_failures.get((channel, external_id), []) if t > since]
+        if len(failures) >= base.LINK_MAX_FAILURES:
+            raise LinkLocked(f"{channel}:{external_id}")
+        return failures
+
     def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
         key = normalize_link_code(code)
         with self._lock:
             moment = datetime.now(UTC)
-            since = moment - timedelta(seconds=base.LINK_PAUSE_SECONDS)
-            failures = [t for t in self._link_failures.get((channel, external_id), []) if t > since]
-            if len(failures) >= base.LINK_MAX_FAILURES:
-                raise LinkLocked(f"{channel}:{external_id}")
+            failures = self._recent_failures(channel, external_id, moment)
             found = self._codes.get(key)
             if found is None or found[2] or found[1] <= moment:
                 self._link_failures[(channel, external_id)] = [*failures, moment]
@@ -223,6 +230,36 @@ class MemoryStore:
             self._codes[key] = (found[0], found[1], True)
             self._identities[(channel, external_id)] = found[0]
             return self._people[found[0]]
+
+    def create_invite_code(
+        self, lab_id: int, *, by_person_id: int, ttl_seconds: int = base.INVITE_TTL_SECONDS
+    ) -> str:
+        with self._lock:
+            code = new_link_code()
+            while code in self._invites:
+                code = new_link_code()
+            expires = datetime.now(UTC) + timedelta(seconds=ttl_seconds)
+            self._invites[code] = (lab_id, by_person_id, expires, False)
+            return code
+
+    def redeem_invite_code(self, code: str, *, channel: str, external_id: str, person_id: int) -> Lab | None:
+        key = normalize_link_code(code)
+        with self._lock:
+            moment = datetime.now(UTC)
+            failures = self._recent_failures(channel, external_id, moment)
+            found = self._invites.get(key)
+            lab = None if found is None else next((x for x in self._labs.values() if x.id == found[0]), None)
+            if found is None or found[3] or found[2] <= moment or lab is None:
+                self._link_failures[(channel, external_id)] = [*failures, moment]
+                return None
+            self._invites[key] = (found[0], found[1], found[2], True)
+            self._bindings[(channel, external_id)] = lab.id
+            return lab
+
+    def invite_code_inviter(self, code: str) -> int | None:
+        with self._lock:
+            found = self._invites.get(normalize_link_code(code))
+            return None if found is None else found[1]
 
     def close(self) -> None:
         """Nothing to release."""

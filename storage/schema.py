@@ -199,7 +199,6 @@ def _v7(db: sqlite_utils.Database) -> None:
             last = rows[-1][0]
 
 
-
 def _v8(db: sqlite_utils.Database) -> None:
     """Wrong link codes, one row per try and identity (``channel``, ``external_id``): five within
     the pause lock that identity out of ``redeem_link_code`` for a while. A table, not memory,
@@ -211,7 +210,27 @@ def _v8(db: sqlite_utils.Database) -> None:
     db.conn.execute("CREATE INDEX link_failures_who ON link_failures (channel, external_id, failed_at)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8)
+def _v9(db: sqlite_utils.Database) -> None:
+    """Invitation codes: a lab's staff (or a coordinator, an admin) invite a colleague to the lab.
+    One use per code; ``used_by`` is the person who joined with it."""
+    db.conn.execute(
+        "CREATE TABLE invite_codes (code TEXT PRIMARY KEY, lab_id INTEGER NOT NULL REFERENCES labs(id), "
+        "by_person_id INTEGER NOT NULL REFERENCES people(id), created_at TEXT NOT NULL, "
+        "expires_at TEXT NOT NULL, used_at TEXT, used_by INTEGER REFERENCES people(id))"
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _v1,
+    _v2,
+    _v3,
+    _v4,
+    _v5,
+    _v6,
+    _v7,
+    _v8,
+    _v9,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

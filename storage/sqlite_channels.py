@@ -1,8 +1,9 @@
-"""The channel-facing tables of the SQLite store: the inbox, lab bindings and link codes.
+"""The channel-facing tables of the SQLite store: the inbox, lab bindings, link and invitation codes.
 
 Owns what the chat channels need beyond drafts: inbound events kept before they are acknowledged
-(and replayed after a crash), bindings of platform users/channels to labs, and one-time codes
-that link one person's identities across channels; inbox rows kept at once share one commit. A
+(and replayed after a crash), bindings of platform users/channels to labs, one-time codes that
+link one person's identities across channels, and invitation codes that make a colleague staff
+of a lab (wrong codes of both kinds share one lockout); inbox rows kept at once share one commit. A
 mixin of ``SQLiteStore``: it uses the store's connection, write transaction and error translation.
 """
 
@@ -176,18 +177,22 @@ class ChannelTables:
                 if cur.rowcount == 1:
                     return code
 
+    def _check_locked(self, conn: Any, channel: str, external_id: str, moment: datetime) -> None:
+        """Raise ``LinkLocked`` when this identity typed too many wrong codes lately."""
+        since = (moment - timedelta(seconds=base.LINK_PAUSE_SECONDS)).isoformat()
+        (failures,) = conn.execute(
+            "SELECT COUNT(*) FROM link_failures WHERE channel = ? AND external_id = ? AND failed_at > ?",
+            (channel, external_id, since),
+        ).fetchone()
+        if failures >= base.LINK_MAX_FAILURES:
+            raise LinkLocked(f"{channel}:{external_id}")
+
     def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
         key = normalize_link_code(code)
         moment = datetime.now(UTC)
         now = moment.isoformat()
-        since = (moment - timedelta(seconds=base.LINK_PAUSE_SECONDS)).isoformat()
         with self._write() as conn:
-            (failures,) = conn.execute(
-                "SELECT COUNT(*) FROM link_failures WHERE channel = ? AND external_id = ? AND failed_at > ?",
-                (channel, external_id, since),
-            ).fetchone()
-            if failures >= base.LINK_MAX_FAILURES:
-                raise LinkLocked(f"{channel}:{external_id}")
+            self._check_locked(conn, channel, external_id, moment)
             row = conn.execute(
                 "SELECT c.person_id, p.name FROM link_codes c JOIN people p ON p.id = c.person_id "
                 "WHERE c.code = ? AND c.used_at IS NULL AND c.expires_at > ?",
@@ -206,3 +211,62 @@ class ChannelTables:
                 (channel, external_id, row[0]),
             )
         return Person(int(row[0]), row[1])
+
+    # --- invitation codes --------------------------------------------------------------------
+
+    def create_invite_code(
+        self, lab_id: int, *, by_person_id: int, ttl_seconds: int = base.INVITE_TTL_SECONDS
+    ) -> str:
+        now = datetime.now(UTC)
+        with self._write() as conn:
+            while True:
+                code = new_link_code()
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO invite_codes (code, lab_id, by_person_id, created_at, expires_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        code,
+                        lab_id,
+                        by_person_id,
+                        now.isoformat(),
+                        (now + timedelta(seconds=ttl_seconds)).isoformat(),
+                    ),
+                )
+                if cur.rowcount == 1:
+                    return code
+
+    def redeem_invite_code(self, code: str, *, channel: str, external_id: str, person_id: int) -> Lab | None:
+        key = normalize_link_code(code)
+        moment = datetime.now(UTC)
+        now = moment.isoformat()
+        with self._write() as conn:
+            self._check_locked(conn, channel, external_id, moment)
+            row = conn.execute(
+                "SELECT l.id, l.name FROM invite_codes c JOIN labs l ON l.id = c.lab_id "
+                "WHERE c.code = ? AND c.used_at IS NULL AND c.expires_at > ?",
+                (key, now),
+            ).fetchone()
+            if row is None:
+                conn.execute(
+                    "INSERT INTO link_failures (channel, external_id, failed_at) VALUES (?, ?, ?)",
+                    (channel, external_id, now),
+                )
+                return None
+            conn.execute(
+                "UPDATE invite_codes SET used_at = ?, used_by = ? WHERE code = ?", (now, person_id, key)
+            )
+            conn.execute(
+                "INSERT INTO bindings (channel, external_id, lab_id, created_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(channel, external_id) DO UPDATE SET lab_id = excluded.lab_id",
+                (channel, external_id, row[0], now),
+            )
+        return Lab(int(row[0]), row[1])
+
+    def invite_code_inviter(self, code: str) -> int | None:
+        with self._errors():
+            row = (
+                self._conn()
+                .execute("SELECT by_person_id FROM invite_codes WHERE code = ?", (normalize_link_code(code),))
+                .fetchone()
+            )
+        return int(row[0]) if row else None

@@ -23,7 +23,7 @@ from bot.service import DialogService, Session
 from bot.wiring import add_db_option, build_router, build_service
 from renderers.messages import message
 from renderers.text import terminal_safe
-from storage.base import LinkLocked, Person
+from storage.base import Lab, LinkLocked, Person
 
 #: Labs a plain ``dxlab chat`` opened before they had a name (``default`` before issue 17).
 LEGACY_UNNAMED = "default"
@@ -108,6 +108,25 @@ def _linked(service: DialogService, code: str) -> Person:
     return linked
 
 
+def _joined(service: DialogService, person: Person, code: str) -> Lab:
+    """The lab of an invitation code (``invite`` on any channel), whose staff this person now is;
+    a Japanese error for a wrong code, and after five wrong ones a pause."""
+    from bot.core.invites import PERSON_CHANNEL
+
+    try:
+        lab = service.store.redeem_invite_code(
+            code, channel=CHANNEL, external_id=roles.os_account(), person_id=person.id
+        )
+    except LinkLocked:
+        raise UserError(message("invite.locked")) from None
+    if lab is None:
+        raise UserError(message("invite.invalid"))
+    service.policy.add_staff(person.id, lab, granted_by=service.store.invite_code_inviter(code))
+    service.store.bind(PERSON_CHANNEL, str(person.id), lab.id)
+    print(message("invite.joined", lab=lab.name))
+    return lab
+
+
 def add_parser(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "chat", help=message("cli.help_chat"), description=message("cli.help_chat")
@@ -117,6 +136,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--user", default=None, help=message("cli.help_user"))
     parser.add_argument("--out-dir", default=".", help=message("cli.help_out_dir"))
     parser.add_argument("--link", metavar="CODE", default=None, help=message("cli.help_link"))
+    parser.add_argument("--join", metavar="CODE", default=None, help=message("cli.help_join"))
     parser.set_defaults(handler=run)
 
 
@@ -134,8 +154,9 @@ def run(args: argparse.Namespace) -> int:
     reader: LineReader = PromptReader() if interactive else PipeReader(sys.stdin)
     try:
         person = _linked(service, args.link) if args.link else the_person(service, args, reader, _write)
-        lab = args.lab or _default_lab(service, person)
-        unnamed = args.lab is None and (lab is None or lab in unnamed_labs())
+        joined = _joined(service, person, args.join) if args.join else None
+        lab = (joined.name if joined else None) or args.lab or _default_lab(service, person)
+        unnamed = args.lab is None and joined is None and (lab is None or lab in unnamed_labs())
         session = Session(
             lab=service.store.lab(lab or message("cli.unnamed_lab")), person=person, channel=CHANNEL
         )

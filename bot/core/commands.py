@@ -14,16 +14,32 @@ from dataclasses import dataclass, field
 
 from bot.roles import Action
 from dialogs.events import Event
-from storage.base import Person
+from storage.base import Lab, Person
 
 
 @dataclass(frozen=True)
 class Caller:
-    """Who runs a command, and how commands are written on their channel (``/dxlab `` or ``/``)."""
+    """Who runs a command, and how commands are written on their channel (``/dxlab `` or ``/``).
+
+    ``external_id`` is who they are on the channel (a Slack user id, a Telegram user id, the OS
+    account); ``private`` whether the answer is seen by them alone (a Telegram group is not; a
+    Slack answer goes to the person's DM); ``lab_of`` finds the lab they are working on now (asked
+    only by the commands that need it, since finding it may create the person's own lab)."""
 
     person: Person
     channel: str
     prefix: str = "/"
+    external_id: str = ""
+    private: bool = True
+    lab_of: Callable[[], Lab | None] | None = field(default=None, compare=False)
+
+    def lab(self) -> Lab | None:
+        """The lab the caller works on now (``None`` when the channel cannot tell)."""
+        return None if self.lab_of is None else self.lab_of()
+
+    def identity(self) -> str:
+        """``external_id``, else a stand-in keyed by the person (for a lockout that still counts)."""
+        return self.external_id or f"person:{self.person.id}"
 
     def usage(self, name: str) -> str:
         """How ``name`` is typed on this channel (``/dxlab faq`` in Slack, ``/faq`` elsewhere)."""

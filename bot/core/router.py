@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.commands import Caller, ChatCommand, CommandSet, Output, TextOut
-from bot.roles import Action, PermissionDenied, Policy
+from bot.roles import LAB_ACTIONS, Action, PermissionDenied, Policy
 from bot.service import DialogService, Session
 from dialogs.events import Event
 from dialogs.replies import Reply
@@ -88,15 +88,17 @@ class Router:
         return None if command is None else Invocation(command.name, args, command)
 
     def refusal(self, caller: Caller, command: ChatCommand) -> str | None:
-        """The role middleware: why ``caller`` may not run ``command`` (``None``: they may)."""
+        """The role middleware: why ``caller`` may not run ``command`` (``None``: they may). A lab
+        action (``invite``) is checked on the caller's current lab (``Caller.lab``)."""
         if command.action is None or command.turn:  # a turn's lab is checked by ``turn``
             return None
-        if self.policy.allowed(caller.person.id, command.action):
+        lab = caller.lab() if command.action in LAB_ACTIONS else None
+        if self.policy.allowed(caller.person.id, command.action, None if lab is None else lab.id):
             return None
         if command.denied:
             return message(command.denied)
         try:
-            self.policy.require(caller.person.id, command.action)
+            self.policy.require(caller.person.id, command.action, lab)
         except PermissionDenied as exc:
             return exc.message
         return None

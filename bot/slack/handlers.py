@@ -285,7 +285,7 @@ class SlackAdapter:
         if invocation is None:
             return
         if not invocation.command.turn:  # coordinators' and secretariat's tools: the router checks roles
-            caller = Caller(self.identity.person(user), CHANNEL, PREFIX)
+            caller = self.caller(user, where)
             self.deliver(client, channel, self.router.run(caller, invocation))
             return
         resolved = self.identity.resolve(user, channel_id=where)
@@ -331,8 +331,19 @@ class SlackAdapter:
         if invocation is None or invocation.command.turn:
             return
         self.mark_answered(client, body, self.chosen_label(body))
-        caller = Caller(self.identity.person(str(body["user"]["id"])), CHANNEL, PREFIX)
+        caller = self.caller(str(body["user"]["id"]))
         self.deliver(client, channel, self.router.run(caller, invocation))
+
+    def caller(self, user: str, where: str | None = None) -> Caller:
+        """The caller of a command that answers (no turn): every answer goes to the user's DM, so
+        it is private; their lab is the one their next turn would work on."""
+        return Caller(
+            self.identity.person(user),
+            CHANNEL,
+            PREFIX,
+            external_id=user,
+            lab_of=lambda: self.identity.resolve(user, channel_id=where).session.lab,
+        )
 
     def mark_answered(self, client: WebClient, body: Mapping[str, Any], chosen: str) -> None:
         """Replace the pressed message's buttons by what was chosen, so it no longer looks live."""

@@ -295,7 +295,14 @@ class TelegramDialog:
             return
 
         def work() -> tuple[int, list[Output]]:
-            caller = Caller(self.identity.person(sender), CHANNEL, PREFIX)
+            caller = Caller(
+                self.identity.person(sender),
+                CHANNEL,
+                PREFIX,
+                external_id=str(sender.user_id),
+                private=sender.private,
+                lab_of=lambda: self.identity.lab(sender),
+            )
             return caller.person.id, list(self.router.run(caller, invocation))
 
         person_id, outputs = await asyncio.to_thread(work)

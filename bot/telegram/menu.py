@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 #: What everyone sees (the default scope), in order.
 MENU = (
     *("start", "apply", "status", "review", "export", "back", "skip", "edit", "help", "cancel", "link"),
+    *("invite", "join"),  # invitation codes (bot.core.invites)
     *("faq", "eligibility"),  # the secretariat's public commands
 )
 #: Shown only to those whose role allows them (the secretariat's, the coordinators').

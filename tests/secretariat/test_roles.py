@@ -15,13 +15,38 @@ from tests.secretariat.conftest import LAB_A, LAB_B, PEOPLE, World
 # Written out independently of bot/roles.py: who may take which action on lab A / lab B.
 A, B, BOTH, NONE = {LAB_A}, {LAB_B}, {LAB_A, LAB_B}, set[str]()
 EXPECTED: dict[str, dict[Action, set[str]]] = {
-    "nobody": {Action.VIEW_DRAFT: NONE, Action.EDIT_DRAFT: NONE, Action.EXPORT_DRAFT: NONE},
-    "staff_a": {Action.VIEW_DRAFT: A, Action.EDIT_DRAFT: A, Action.EXPORT_DRAFT: A},
-    "staff_b": {Action.VIEW_DRAFT: B, Action.EDIT_DRAFT: B, Action.EXPORT_DRAFT: B},
-    "coordinator": {Action.VIEW_DRAFT: NONE, Action.EDIT_DRAFT: NONE, Action.EXPORT_DRAFT: NONE},
-    "secretariat": {Action.VIEW_DRAFT: BOTH, Action.EDIT_DRAFT: NONE, Action.EXPORT_DRAFT: BOTH},
-    "admin": {Action.VIEW_DRAFT: BOTH, Action.EDIT_DRAFT: BOTH, Action.EXPORT_DRAFT: BOTH},
-    "envadmin": {Action.VIEW_DRAFT: BOTH, Action.EDIT_DRAFT: BOTH, Action.EXPORT_DRAFT: BOTH},
+    "nobody": {
+        Action.VIEW_DRAFT: NONE,
+        Action.EDIT_DRAFT: NONE,
+        Action.EXPORT_DRAFT: NONE,
+        Action.INVITE: NONE,
+    },
+    "staff_a": {Action.VIEW_DRAFT: A, Action.EDIT_DRAFT: A, Action.EXPORT_DRAFT: A, Action.INVITE: A},
+    "staff_b": {Action.VIEW_DRAFT: B, Action.EDIT_DRAFT: B, Action.EXPORT_DRAFT: B, Action.INVITE: B},
+    "coordinator": {
+        Action.VIEW_DRAFT: NONE,
+        Action.EDIT_DRAFT: NONE,
+        Action.EXPORT_DRAFT: NONE,
+        Action.INVITE: BOTH,
+    },
+    "secretariat": {
+        Action.VIEW_DRAFT: BOTH,
+        Action.EDIT_DRAFT: NONE,
+        Action.EXPORT_DRAFT: BOTH,
+        Action.INVITE: NONE,
+    },
+    "admin": {
+        Action.VIEW_DRAFT: BOTH,
+        Action.EDIT_DRAFT: BOTH,
+        Action.EXPORT_DRAFT: BOTH,
+        Action.INVITE: BOTH,
+    },
+    "envadmin": {
+        Action.VIEW_DRAFT: BOTH,
+        Action.EDIT_DRAFT: BOTH,
+        Action.EXPORT_DRAFT: BOTH,
+        Action.INVITE: BOTH,
+    },
 }
 GLOBAL_EXPECTED: dict[str, set[Action]] = {
     "nobody": {Action.FAQ, Action.ELIGIBILITY},
@@ -29,8 +54,8 @@ GLOBAL_EXPECTED: dict[str, set[Action]] = {
     "staff_b": {Action.FAQ, Action.ELIGIBILITY},
     "coordinator": {Action.FAQ, Action.ELIGIBILITY, Action.LABS, Action.REGISTRY, Action.NUDGE},
     "secretariat": {Action.FAQ, Action.ELIGIBILITY, Action.LABS, Action.COMPARE},
-    "admin": set(Action) - {Action.VIEW_DRAFT, Action.EDIT_DRAFT, Action.EXPORT_DRAFT},
-    "envadmin": set(Action) - {Action.VIEW_DRAFT, Action.EDIT_DRAFT, Action.EXPORT_DRAFT},
+    "admin": set(Action) - {Action.VIEW_DRAFT, Action.EDIT_DRAFT, Action.EXPORT_DRAFT, Action.INVITE},
+    "envadmin": set(Action) - {Action.VIEW_DRAFT, Action.EDIT_DRAFT, Action.EXPORT_DRAFT, Action.INVITE},
 }
 
 

@@ -112,6 +112,40 @@ class TestStoreContract:
         expired = any_store.create_link_code(person.id, ttl_seconds=-1)
         assert any_store.redeem_link_code(expired, channel="console", external_id="x") is None
 
+    def test_invite_codes_work_once_and_bind_the_joiner(self, any_store: Any) -> None:
+        lab = any_store.lab("L")
+        inviter = any_store.person("山田", channel="slack", external_id="U1")
+        redeem = any_store.redeem_invite_code
+        joiner = any_store.person("佐藤", channel="telegram", external_id="42")
+        code = any_store.create_invite_code(lab.id, by_person_id=inviter.id)
+        assert len(code) == 8
+        typed = code[:4].lower() + " " + code[4:]
+        assert redeem(typed, channel="telegram", external_id="42", person_id=joiner.id) == lab
+        assert any_store.bound_lab("telegram", "42") == lab
+        assert any_store.invite_code_inviter(code) == inviter.id
+        assert redeem(code, channel="telegram", external_id="43", person_id=joiner.id) is None
+        expired = any_store.create_invite_code(lab.id, by_person_id=inviter.id, ttl_seconds=-1)
+        assert redeem(expired, channel="console", external_id="x", person_id=joiner.id) is None
+        assert redeem("NOPE2345", channel="console", external_id="x", person_id=joiner.id) is None
+        assert any_store.invite_code_inviter("NOPE2345") is None
+
+    def test_wrong_invite_codes_share_the_link_lockout(self, any_store: Any) -> None:
+        from storage.base import LINK_MAX_FAILURES, LinkLocked
+
+        lab = any_store.lab("L")
+        inviter = any_store.person("山田", channel="slack", external_id="U1")
+        redeem = any_store.redeem_invite_code
+        code = any_store.create_invite_code(lab.id, by_person_id=inviter.id)
+        for _ in range(LINK_MAX_FAILURES - 1):
+            assert redeem("WRONG234", channel="slack", external_id="U9", person_id=9) is None
+        assert any_store.redeem_link_code("WRONG234", channel="slack", external_id="U9") is None  # the fifth
+        with pytest.raises(LinkLocked):
+            any_store.redeem_invite_code(code, channel="slack", external_id="U9", person_id=9)
+        with pytest.raises(LinkLocked):
+            any_store.redeem_link_code("WRONG234", channel="slack", external_id="U9")
+        other = any_store.person("佐藤", channel="slack", external_id="U2")
+        assert redeem(code, channel="slack", external_id="U2", person_id=other.id) == lab
+
 
 def test_last_lab_follows_the_person(any_store: Any) -> None:
     a, b = any_store.lab("A"), any_store.lab("B")
