@@ -106,7 +106,10 @@ def build_database(path: Path, labs: int, answers: dict[str, Any]) -> None:
 
 
 def _child(program: str, args: list[str]) -> tuple[float, float]:
-    env = dict(os.environ, DXLAB_ADMINS="console:bench")
+    # admin on the terminal follows the OS account (issue 14): the account running the benchmark
+    from bot.roles import os_account
+
+    env = dict(os.environ, DXLAB_ADMINS=f"console:{os_account()}")
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", program, *args], capture_output=True, text=True, cwd=ROOT, env=env
