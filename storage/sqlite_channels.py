@@ -187,6 +187,14 @@ class ChannelTables:
         if failures >= base.LINK_MAX_FAILURES:
             raise LinkLocked(f"{channel}:{external_id}")
 
+    @staticmethod
+    def _record_failure(conn: Any, channel: str, external_id: str, now: str) -> None:
+        """One wrong link or invitation code by this identity (``_check_locked`` counts them)."""
+        conn.execute(
+            "INSERT INTO link_failures (channel, external_id, failed_at) VALUES (?, ?, ?)",
+            (channel, external_id, now),
+        )
+
     def redeem_link_code(self, code: str, *, channel: str, external_id: str) -> Person | None:
         key = normalize_link_code(code)
         moment = datetime.now(UTC)
@@ -199,10 +207,7 @@ class ChannelTables:
                 (key, now),
             ).fetchone()
             if row is None:
-                conn.execute(
-                    "INSERT INTO link_failures (channel, external_id, failed_at) VALUES (?, ?, ?)",
-                    (channel, external_id, now),
-                )
+                self._record_failure(conn, channel, external_id, now)
                 return None
             conn.execute("UPDATE link_codes SET used_at = ? WHERE code = ?", (now, key))
             conn.execute(
@@ -247,10 +252,7 @@ class ChannelTables:
                 (key, now),
             ).fetchone()
             if row is None:
-                conn.execute(
-                    "INSERT INTO link_failures (channel, external_id, failed_at) VALUES (?, ?, ?)",
-                    (channel, external_id, now),
-                )
+                self._record_failure(conn, channel, external_id, now)
                 return None
             conn.execute(
                 "UPDATE invite_codes SET used_at = ?, used_by = ? WHERE code = ?", (now, person_id, key)
