@@ -34,7 +34,9 @@ MAX_FILE_BYTES = 5 * 1024 * 1024  # an application file or registry CSV is a few
 
 
 def _size_text(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size:,} バイト"
+    if size >= 1024 * 1024:
+        return message("cli.size_megabytes", size=f"{size / (1024 * 1024):.0f}")
+    return message("cli.size_bytes", size=f"{size:,}")
 
 
 def read_input_file(

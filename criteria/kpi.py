@@ -438,7 +438,12 @@ def _parse(text: str) -> ParsedKpi:
     baseline = baseline or (baselines[0] if baselines else None)
     change = next((q.change for q in quantities if q.role == "change"), "") or _relative_word(body)
     year, fiscal = deadline(deadline_ref) if deadline_ref is not None else (None, None)
-    raw_indicator = _indicator(body, quantities, asides, years) if (quantities or years or change) else ""
+    if quantities or years or change:
+        raw_indicator = _indicator(body, quantities, asides, years)
+    else:
+        # no number, no year: still an indicator when the sentence says what should change
+        # (「りんごの10a当たり収量を向上させる」), never for a bare word (「未定」)
+        raw_indicator = body if _TAIL_VERB.search(body.strip()) else ""
     indicator, qualifier = _clean_indicator(raw_indicator)
     if change and not quantities:
         for word in MARKERS.relative_words:
