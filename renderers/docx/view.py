@@ -25,6 +25,7 @@ from criteria.application import (
 )
 from criteria.eras import era_of
 from criteria.report import CheckReport
+from criteria.requirements import field_label
 from renderers.docx.appendix import interview, self_check
 from renderers.docx.blocks import Sections, answer_lines, column, fixed, placeholder, table, wording
 from renderers.docx.kpis import kpi_blocks
@@ -125,7 +126,21 @@ def _selected_types(app: Application) -> set[InitiativeType]:
     return chosen
 
 
-def _initiatives(out: Sections, app: Application) -> None:
+def _answer_or_elsewhere(out: Sections, text: str, report: CheckReport | None, slug: str) -> None:
+    """The answer; when it is blank but the check read the sub-requirement from another answer,
+    a note saying where (the self-check shows ○ for it, so the body must not say 【未記入】 alone)."""
+    if text.strip() or report is None:
+        out.answer(text)
+        return
+    met = (r for v in report.viewpoints.values() for r in v.requirements if r.status == "met")
+    found = next((r for r in met if r.slug == slug), None)
+    if found is None or not found.evidence:
+        out.answer(text)
+        return
+    out.note(wording("read_elsewhere", where=field_label(found.evidence[0].field)))
+
+
+def _initiatives(out: Sections, app: Application, report: CheckReport | None = None) -> None:
     out.item("sub_initiatives")
     chosen = _selected_types(app)
     out.label(wording("label_initiative_types"))
@@ -139,9 +154,9 @@ def _initiatives(out: Sections, app: Application) -> None:
     )
     out.add(Paragraphs(boxes, kind="plain"))
     out.label(wording("label_needs"))
-    out.answer(app.customer_social_needs)
+    _answer_or_elsewhere(out, app.customer_social_needs, report, "transformation.needs")
     out.label(wording("label_transformation"))
-    out.answer(app.transformation)
+    _answer_or_elsewhere(out, app.transformation, report, "transformation.model_change")
 
     groups: list[tuple[str, list[int]]] = [
         (label, [n for n, i in enumerate(app.initiatives) if i.type == t])
@@ -173,7 +188,7 @@ def _initiatives(out: Sections, app: Application) -> None:
             out.answer(initiative.description)
 
 
-def _self_reliance(out: Sections, app: Application) -> None:
+def _self_reliance(out: Sections, app: Application, report: CheckReport | None = None) -> None:
     out.item("sub_self_reliance")
     chosen = _selected_types(app)
     if app.self_reliance_scenario.strip() or not chosen or InitiativeType.PROJECT in chosen:
@@ -181,7 +196,7 @@ def _self_reliance(out: Sections, app: Application) -> None:
     else:
         out.add(Paragraphs((Text(wording("self_reliance_not_applicable")),), kind="body"))
     out.label(wording("label_continuity"))
-    out.answer(app.continuity)
+    _answer_or_elsewhere(out, app.continuity, report, "municipal_commitment.continuity")
 
 
 def _category_label(category: MemberCategory | None) -> Cell:
@@ -331,8 +346,8 @@ def build_document_view(
     out = Sections()
     _vision(out, app)
     out.section("sec_plan")
-    _initiatives(out, app)
-    _self_reliance(out, app)
+    _initiatives(out, app, report)
+    _self_reliance(out, app, report)
     _structure(out, app)
     _management(out, app, report)
     _other(out, app)
